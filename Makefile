@@ -1,0 +1,127 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# vtdtest: firmware image, host unit tests, fuzzing and the QEMU matrix.
+#
+#   make            build/vtdtest.efi and build/vtdtest.img
+#   make unit       host unit tests under ASan and UBSan
+#   make test       unit tests, then every QEMU configuration
+#   make fuzz       libFuzzer on the DMAR parser (FUZZ_SECONDS, default 60)
+#   make bench      boot-to-verdict against a bare UEFI application
+#   make clean
+
+BUILD		:= build
+CC		:= gcc
+LD		:= ld
+OBJCOPY		:= objcopy
+NASM		:= nasm
+HOST_CC		:= clang
+EFI_INC		:= /usr/include/efi
+EFI_LIB		:= /usr/lib
+FUZZ_SECONDS	?= 60
+VERSION		:= $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+# Freestanding kernel code: no red zone (interrupts use the stack), no SSE
+# or x87 (nothing saves that state), position independent for GNU-EFI.
+KERNEL_CFLAGS	:= -std=gnu11 -O2 -g -ffreestanding -fno-stack-protector \
+		   -fno-stack-check -fpic -fshort-wchar -mno-red-zone \
+		   -mgeneral-regs-only -fno-strict-aliasing -fno-omit-frame-pointer \
+		   -Wall -Wextra -Werror -Wno-unused-parameter \
+		   -DGNU_EFI_USE_MS_ABI -DVTDTEST_VERSION='"$(VERSION)"' \
+		   -I. -I$(EFI_INC) -I$(EFI_INC)/x86_64 -MMD -MP
+KERNEL_LDFLAGS	:= -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined -T linker.ld \
+		   -L$(EFI_LIB)
+EFI_SECTIONS	:= -j .text -j .sdata -j .data -j .dynamic -j .dynsym \
+		   -j .rel -j .rela -j .rel.* -j .rela.* -j .reloc
+
+# Code shared by the firmware and the host tests.
+PORTABLE_SRCS	:= lib/printf.c lib/ktap.c lib/cfg.c \
+		   drivers/iommu/intel/dmar.c drivers/iommu/intel/cap.c \
+		   drivers/iommu/intel/iommu.c
+KERNEL_SRCS	:= $(PORTABLE_SRCS) lib/string.c lib/palloc.c lib/time.c \
+		   boot/efi_main.c boot/main.c boot/cpu.c boot/interrupt.c \
+		   boot/platform.c boot/memmap.c \
+		   drivers/serial.c drivers/lapic.c drivers/pci.c \
+		   drivers/acpi/tables.c drivers/iommu/intel/platform.c \
+		   $(wildcard tests/*.c)
+KERNEL_ASM	:= boot/entry.asm
+KERNEL_OBJS	:= $(KERNEL_SRCS:%.c=$(BUILD)/kernel/%.o) \
+		   $(KERNEL_ASM:%.asm=$(BUILD)/kernel/%.o)
+
+HOST_CFLAGS	:= -std=gnu11 -g -O1 -fsanitize=address,undefined \
+		   -fno-sanitize-recover=all -fno-omit-frame-pointer \
+		   -Wall -Wextra -Werror -Wno-unused-parameter \
+		   -DVTDTEST_HOST -I. -MMD -MP
+UNIT_SRCS	:= $(PORTABLE_SRCS) $(wildcard tests/unit/*.c)
+UNIT_OBJS	:= $(UNIT_SRCS:%.c=$(BUILD)/unit/%.o)
+FUZZ_FLAGS	:= -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
+		   -DVTDTEST_HOST -I.
+
+FIXTURES	:= $(patsubst tests/fixtures/%.asl,$(BUILD)/fixtures/%.aml,\
+		   $(wildcard tests/fixtures/*/*.asl))
+
+IMG_MB		:= 40
+ESP_OFFSET	:= 2048
+
+.PHONY: all deps unit test fuzz bench clean
+all: $(BUILD)/vtdtest.img
+
+deps:
+	@scripts/install-deps.sh build
+
+$(BUILD)/kernel/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(BUILD)/kernel/%.o: %.asm
+	@mkdir -p $(@D)
+	$(NASM) -f elf64 -g -MD $(@:.o=.d) -MP -o $@ $<
+
+$(BUILD)/vtdtest.so: $(KERNEL_OBJS) linker.ld
+	$(LD) $(KERNEL_LDFLAGS) $(EFI_LIB)/crt0-efi-x86_64.o $(KERNEL_OBJS) \
+		-lgnuefi -o $@
+
+$(BUILD)/vtdtest.efi: $(BUILD)/vtdtest.so
+	$(OBJCOPY) $(EFI_SECTIONS) --target efi-app-x86_64 --subsystem=10 $< $@
+
+$(BUILD)/vtdtest.img: $(BUILD)/vtdtest.efi boot/vtdtest.cfg scripts/mkimage.sh
+	scripts/mkimage.sh $@ $(BUILD)/vtdtest.efi boot/vtdtest.cfg
+
+$(BUILD)/unit/%.o: %.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
+
+$(BUILD)/unit/vtdtest-unit: $(UNIT_OBJS)
+	$(HOST_CC) $(HOST_CFLAGS) $^ -o $@
+
+$(BUILD)/fixtures/%.aml: tests/fixtures/%.asl
+	@mkdir -p $(@D)
+	iasl -p $(@:.aml=) $< >$(@:.aml=.log) 2>&1 || { cat $(@:.aml=.log); exit 1; }
+
+unit: $(BUILD)/unit/vtdtest-unit $(FIXTURES)
+	$(BUILD)/unit/vtdtest-unit -f $(BUILD)/fixtures
+
+test:
+	@scripts/install-deps.sh build unit qemu
+	$(MAKE) unit
+	$(MAKE) all $(FIXTURES)
+	./run-qemu.sh --matrix
+
+$(BUILD)/fuzz/dmar_fuzz: $(PORTABLE_SRCS) tests/fuzz/dmar_fuzz.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(FUZZ_FLAGS) lib/printf.c lib/ktap.c \
+		drivers/iommu/intel/dmar.c tests/fuzz/dmar_fuzz.c -o $@
+
+fuzz: $(BUILD)/fuzz/dmar_fuzz $(FIXTURES)
+	@scripts/install-deps.sh fuzz
+	@mkdir -p $(BUILD)/fuzz/corpus
+	cp $(BUILD)/fixtures/dmar/*.aml $(BUILD)/fuzz/corpus/
+	$(BUILD)/fuzz/dmar_fuzz -max_total_time=$(FUZZ_SECONDS) \
+		-print_final_stats=1 $(BUILD)/fuzz/corpus
+
+bench: all
+	scripts/bench.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(KERNEL_OBJS:.o=.d) $(UNIT_OBJS:.o=.d)

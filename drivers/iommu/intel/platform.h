@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The firmware's binding of the portable VT-d driver to ACPI, PCI and the
+ * UEFI memory map: the DMAR table found at boot and the units it lists.
+ */
+#ifndef VTDTEST_INTEL_PLATFORM_H
+#define VTDTEST_INTEL_PLATFORM_H
+
+#include "drivers/iommu/intel/dmar.h"
+#include "drivers/iommu/intel/iommu.h"
+
+/* Finds, parses and resolves the DMAR, probes its units, maps devices. */
+void iommu_platform_init(void);
+/* The parsed DMAR, NULL when the platform has none. */
+const struct dmar_table *iommu_platform_dmar(void);
+/* Why the DMAR is unusable (header not trusted), or NULL. */
+const char *iommu_platform_dmar_problem(void);
+const struct dmar_env *iommu_platform_env(void);
+unsigned int iommu_platform_units(struct intel_iommu **units);
+
+#endif /* VTDTEST_INTEL_PLATFORM_H */

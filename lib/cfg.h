@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vtdtest.cfg: "key=value" lines; '#' starts a comment; blanks around keys
+ * and values are ignored. An unknown key or a bad value is recorded by name
+ * and the default stays, so a typo never stops a run.
+ *
+ *	tests=dmar.*,hw_info	comma-separated globs over "suite.case"
+ *	on_finish=halt		halt | reset | poweroff (not under QEMU)
+ *	serial=com1		com1..com4 or an I/O port such as 0x2f8
+ *	baud=115200		a divisor of 115200
+ *	pool_mb=64		page pool below 4 GiB, 8..2048 MiB
+ */
+#ifndef VTDTEST_LIB_CFG_H
+#define VTDTEST_LIB_CFG_H
+
+#include "lib/types.h"
+
+#define CFG_TESTS_LEN		256
+#define CFG_MAX_ERRORS		8
+#define CFG_ERROR_LEN		120
+
+enum cfg_finish {
+	CFG_FINISH_HALT,
+	CFG_FINISH_RESET,
+	CFG_FINISH_POWEROFF,
+};
+
+struct cfg {
+	char tests[CFG_TESTS_LEN];	/* empty: every test */
+	enum cfg_finish on_finish;
+	u16 serial_port;
+	u32 baud;
+	u32 pool_mb;
+	unsigned int nr_errors;		/* may exceed CFG_MAX_ERRORS */
+	char errors[CFG_MAX_ERRORS][CFG_ERROR_LEN];
+};
+
+/* Parses @text (NUL terminated, may be NULL) over the defaults. */
+void cfg_parse(struct cfg *cfg, const char *text);
+
+/* Whether the tests= patterns select @suite's case @name (NULL: the suite). */
+bool cfg_selected(const struct cfg *cfg, const char *suite, const char *name);
+
+/* '*' matches any run, '?' one character; nothing else is special. */
+bool glob_match(const char *pat, const char *s);
+
+#endif /* VTDTEST_LIB_CFG_H */

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Suites and cases, and the runner that turns them into one KTAP document.
+ */
+#ifndef VTDTEST_TESTS_RUNNER_H
+#define VTDTEST_TESTS_RUNNER_H
+
+#include "lib/cfg.h"
+#include "lib/ktap.h"
+
+struct test_case {
+	const char *name;
+	void (*run)(struct ktap_case *c, const void *arg);
+	const void *arg;
+};
+
+struct test_suite {
+	const char *name;
+	/*
+	 * Runs before the cases; may fill in cases built at run time.
+	 * Returns NULL, or the reason every case of the suite is skipped.
+	 */
+	const char *(*setup)(struct test_suite *s);
+	void (*teardown)(void);
+	const struct test_case *cases;
+	unsigned int nr_cases;
+};
+
+#define TEST_CASE(fn)	{ .name = #fn, .run = fn }
+
+/* Runs every selected suite; returns 0 when nothing failed, else 1. */
+int runner_run(const struct cfg *cfg);
+/*
+ * Ends the run after a fatal event: the current case fails with the
+ * reason, the cases and suites left are reported as not run, and the
+ * totals line is printed so the KTAP document stays complete.
+ */
+void runner_abort(const char *fmt, ...) __printf(1, 2);
+
+extern struct test_suite boot_suite;
+extern struct test_suite acpi_suite;
+extern struct test_suite pci_suite;
+extern struct test_suite dmar_suite;
+extern struct test_suite hw_info_suite;
+
+#endif /* VTDTEST_TESTS_RUNNER_H */
