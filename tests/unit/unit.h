@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Host unit-test harness. Each tests/unit/*.c file defines cases with
+ * Host unit-test harness. Each file in tests/unit defines cases with
  * UNIT_TEST(); one binary runs them all under ASan and UBSan.
  *
  *	UNIT_TEST(printf_zero_pad)

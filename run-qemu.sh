@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# run-qemu.sh: build vtdtest and boot it under QEMU with OVMF and intel-iommu.
+#
+#   ./run-qemu.sh                     the default configuration (sm-ss)
+#   ./run-qemu.sh --list              the configurations
+#   ./run-qemu.sh --config NAME ...   these configurations (repeatable)
+#   ./run-qemu.sh --all               every stock configuration
+#   ./run-qemu.sh --tests PATTERN     only these suites or suite.case globs
+#   ./run-qemu.sh --set KEY=VALUE     a vtdtest.cfg line (repeatable)
+#   ./run-qemu.sh --qemu PATH         another qemu-system-x86_64
+#   ./run-qemu.sh --timeout SECONDS   per configuration (default 120)
+#   ./run-qemu.sh --jobs N            configurations run side by side
+#   ./run-qemu.sh -- QEMU-ARGS...     appended to the QEMU command line
+#
+# Exit: 0 all passed, 1 a test failed, 2 no verdict (build error, QEMU
+# error, timeout, crash). Serial logs land in build/logs/<config>.log.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")" && pwd)
+build=$top/build
+ovmf=/usr/share/qemu/OVMF.fd
+default_config=sm-ss
+verdict_re='^vtdtest: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped'
+
+# name|intel-iommu properties ("-" for no IOMMU)|what it offers
+configs=(
+	"none|-|q35 and edu without an IOMMU: no DMAR, the VT-d suites skip"
+	"legacy39|aw-bits=39|legacy mode, 39-bit guest address width"
+	"legacy48|aw-bits=48|legacy mode, 48-bit guest address width"
+	"sm-ss|x-scalable-mode=on,aw-bits=48|scalable mode, second-stage translation"
+	"sm-fs|x-scalable-mode=on,x-flts=on,aw-bits=48|scalable mode, first-stage translation"
+	"sm-fs-pasid|x-scalable-mode=on,x-flts=on,x-pasid-mode=on,aw-bits=48|first-stage with ECAP.PASID"
+	"sm-cm|x-scalable-mode=on,caching-mode=on,aw-bits=48|scalable mode with caching mode"
+)
+
+die() { printf 'run-qemu.sh: %s\n' "$*" >&2; exit 2; }
+
+config_field() {	# NAME FIELD(2|3)
+	local c
+	for c in "${configs[@]}"; do
+		[ "${c%%|*}" = "$1" ] && { cut -d'|' -f"$2" <<<"$c"; return 0; }
+	done
+	return 1
+}
+
+list_configs() {
+	local c
+	for c in "${configs[@]}"; do
+		printf '%-12s %s\n' "${c%%|*}" "$(cut -d'|' -f3 <<<"$c")"
+	done
+}
+
+selected=() tests="" sets=() qemu="" timeout=120 jobs=1 extra=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--list) list_configs; exit 0 ;;
+	--config) [ $# -ge 2 ] || die "--config needs a name"
+		config_field "$2" 2 >/dev/null || die "unknown configuration '$2' (see --list)"
+		selected+=("$2"); shift ;;
+	--all) for c in "${configs[@]}"; do selected+=("${c%%|*}"); done ;;
+	--tests) [ $# -ge 2 ] || die "--tests needs a pattern"; tests=$2; shift ;;
+	--set) [[ ${2:-} == *=* ]] || die "--set needs KEY=VALUE"; sets+=("$2"); shift ;;
+	--qemu) [ $# -ge 2 ] || die "--qemu needs a path"; qemu=$2; shift ;;
+	--timeout) [[ ${2:-} =~ ^[0-9]+$ ]] || die "--timeout needs seconds"; timeout=$2; shift ;;
+	--jobs) [[ ${2:-} =~ ^[1-9][0-9]*$ ]] || die "--jobs needs a count"; jobs=$2; shift ;;
+	--) shift; extra=("$@"); break ;;
+	-h|--help) sed -n '2,17s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	*) die "unknown option '$1' (see --help)" ;;
+	esac
+	shift
+done
+[ ${#selected[@]} -gt 0 ] || selected=("$default_config")
+
+"$top/scripts/install-deps.sh" build qemu || die "installing dependencies failed"
+make -s -C "$top" all >&2 || die "build failed"
+[ -n "$qemu" ] || qemu=$(command -v qemu-system-x86_64) || die "no qemu-system-x86_64"
+[ -x "$qemu" ] || die "QEMU '$qemu' is not executable"
+[ -r "$ovmf" ] || die "no OVMF at $ovmf (Debian package ovmf)"
+mkdir -p "$build/logs" "$build/run"
+
+# The image the run boots: the built one, or a copy with its own cfg.
+run_image() {	# CONFIG
+	local img=$build/run/$1.img cfg=$build/run/$1.cfg s
+	if [ -z "$tests" ] && [ ${#sets[@]} -eq 0 ]; then
+		echo "$build/vtdtest.img"
+		return
+	fi
+	cp "$top/boot/vtdtest.cfg" "$cfg"
+	[ -z "$tests" ] || echo "tests=$tests" >>"$cfg"
+	for s in "${sets[@]}"; do echo "$s" >>"$cfg"; done
+	cp --sparse=always "$build/vtdtest.img" "$img"
+	MTOOLS_SKIP_CHECK=1 mcopy -o -i "$img@@$((2048 * 512))" "$cfg" ::/vtdtest.cfg ||
+		die "cannot write vtdtest.cfg into $img"
+	echo "$img"
+}
+
+qemu_args() {	# CONFIG IMAGE
+	local props
+	props=$(config_field "$1" 2)
+	args=(-M q35 -accel tcg -m 512 -nodefaults -display none -no-reboot
+	      -bios "$ovmf"
+	      -drive "if=none,id=disk,file=$2,format=raw,snapshot=on"
+	      -device ide-hd,drive=disk,bus=ide.0,bootindex=0
+	      -device isa-debug-exit,iobase=0xf4,iosize=0x04)
+	# intel-iommu must come before the PCI devices it translates for.
+	[ "$props" = "-" ] || args+=(-device "intel-iommu,$props")
+	args+=(-device edu,dma_mask=0xffffffffffffffff)
+	args+=("${extra[@]}")
+}
+
+# Prints the firmware's output from its KTAP header on, without CRs.
+ktap_filter() {
+	awk '/KTAP version 1/ { on = 1 } on { sub(/\r$/, ""); print; fflush() }'
+}
+
+# Runs one configuration; its verdict (0, 1, 2) is the return value.
+run_config() {	# CONFIG STREAM(0|1)
+	local name=$1 stream=$2 log=$build/logs/$1.log img rc verdict start
+	img=$(run_image "$name") || return 2
+	qemu_args "$name" "$img"
+	start=$EPOCHREALTIME
+	if [ "$stream" = 1 ]; then
+		timeout --foreground -k 5 "$timeout" "$qemu" "${args[@]}" \
+			-chardev "stdio,id=ser0,logfile=$log,signal=off" \
+			-serial chardev:ser0 </dev/null | ktap_filter
+		rc=${PIPESTATUS[0]}
+	else
+		timeout -k 5 "$timeout" "$qemu" "${args[@]}" \
+			-serial "file:$log" </dev/null >/dev/null 2>"$log.qemu"
+		rc=$?
+	fi
+	verdict=$(tr -d '\r' <"$log" | grep -E "$verdict_re" | tail -n 1)
+	printf '%s\t%s\t%s\n' "$name" "${verdict:-no verdict}" \
+		"$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')" \
+		>"$build/logs/$name.result"
+	# isa-debug-exit: QEMU exits with (code << 1) | 1.
+	case $rc in
+	1) [ -n "$verdict" ] && [[ $verdict == *" 0 failed,"* ]] && return 0
+	   echo "run-qemu.sh: $name: firmware reported success without a clean verdict" >&2 ;;
+	3) [ -n "$verdict" ] && return 1
+	   echo "run-qemu.sh: $name: firmware reported failure without a verdict" >&2 ;;
+	5) echo "run-qemu.sh: $name: the firmware crashed" >&2 ;;
+	124|137) echo "run-qemu.sh: $name: timed out after ${timeout}s" >&2 ;;
+	*) echo "run-qemu.sh: $name: QEMU exited with $rc" >&2
+	   [ -s "$log.qemu" ] && cat "$log.qemu" >&2 ;;
+	esac
+	echo "run-qemu.sh: last lines of $log:" >&2
+	tail -n 20 "$log" | tr -d '\r' | sed 's/^/    /' >&2
+	return 2
+}
+
+worst=0
+record() {	# VERDICT
+	if [ "$1" -eq 2 ] || { [ "$1" -eq 1 ] && [ "$worst" -ne 2 ]; }; then
+		worst=$1
+	fi
+}
+
+if [ "$jobs" -eq 1 ] || [ ${#selected[@]} -eq 1 ]; then
+	for name in "${selected[@]}"; do
+		[ ${#selected[@]} -eq 1 ] || echo "=== $name" >&2
+		run_config "$name" 1
+		record $?
+	done
+else
+	pids=()
+	for name in "${selected[@]}"; do
+		while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
+		( run_config "$name" 0; echo $? >"$build/logs/$name.rc" ) &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	for name in "${selected[@]}"; do
+		record "$(cat "$build/logs/$name.rc" 2>/dev/null || echo 2)"
+	done
+fi
+
+if [ ${#selected[@]} -gt 1 ]; then
+	for name in "${selected[@]}"; do
+		cat "$build/logs/$name.result" 2>/dev/null ||
+			printf '%s\tno verdict\n' "$name"
+	done | awk -F'\t' '{ printf "%-12s %-45s %6ss\n", $1, $2, $3 }' >&2
+fi
+exit "$worst"
