@@ -80,7 +80,10 @@ $(BUILD)/vtdtest.so: $(KERNEL_OBJS) linker.ld
 	$(LD) $(KERNEL_LDFLAGS) $(EFI_LIB)/crt0-efi-x86_64.o $(KERNEL_OBJS) \
 		-lgnuefi -o $@
 
-$(BUILD)/vtdtest.efi: $(BUILD)/vtdtest.so
+$(BUILD)/bench/bare.so: $(BUILD)/kernel/tests/bench/bare.o linker.ld
+	$(LD) $(KERNEL_LDFLAGS) $(EFI_LIB)/crt0-efi-x86_64.o $< -lgnuefi -o $@
+
+%.efi: %.so
 	$(OBJCOPY) $(EFI_SECTIONS) --target efi-app-x86_64 --subsystem=10 $< $@
 
 $(BUILD)/vtdtest.img: $(BUILD)/vtdtest.efi boot/vtdtest.cfg scripts/mkimage.sh
@@ -97,14 +100,22 @@ $(BUILD)/fixtures/%.aml: tests/fixtures/%.asl
 	@mkdir -p $(@D)
 	iasl -p $(@:.aml=) $< >$(@:.aml=.log) 2>&1 || { cat $(@:.aml=.log); exit 1; }
 
-unit: $(BUILD)/unit/vtdtest-unit $(FIXTURES)
-	$(BUILD)/unit/vtdtest-unit -f $(BUILD)/fixtures
+# The unit log's summary line feeds make test's totals.
+unit:
+	@scripts/install-deps.sh build unit
+	@mkdir -p $(BUILD)/logs
+	@rm -f $(BUILD)/logs/unit.log
+	@$(MAKE) --no-print-directory $(BUILD)/unit/vtdtest-unit $(FIXTURES)
+	@$(BUILD)/unit/vtdtest-unit -f $(BUILD)/fixtures >$(BUILD)/logs/unit.log; \
+		rc=$$?; cat $(BUILD)/logs/unit.log; exit $$rc
 
 test:
 	@scripts/install-deps.sh build unit qemu
-	$(MAKE) unit
-	$(MAKE) all $(FIXTURES)
-	./run-qemu.sh --matrix
+	-@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory all $(FIXTURES)
+	@totals=$$(sed -n 's/^# unit: \([0-9]*\) passed, \([0-9]*\) failed$$/\1 \2/p' \
+		$(BUILD)/logs/unit.log 2>/dev/null); \
+	tests/qemu-matrix.sh "$${totals:-0 1}"
 
 $(BUILD)/fuzz/dmar_fuzz: $(PORTABLE_SRCS) tests/fuzz/dmar_fuzz.c
 	@mkdir -p $(@D)
@@ -118,8 +129,11 @@ fuzz: $(BUILD)/fuzz/dmar_fuzz $(FIXTURES)
 	$(BUILD)/fuzz/dmar_fuzz -max_total_time=$(FUZZ_SECONDS) \
 		-print_final_stats=1 $(BUILD)/fuzz/corpus
 
-bench: all
-	scripts/bench.sh
+$(BUILD)/bench/bare.img: $(BUILD)/bench/bare.efi scripts/mkimage.sh
+	scripts/mkimage.sh $@ $<
+
+bench: all $(BUILD)/bench/bare.img
+	scripts/bench.sh $(BUILD)/bench/bare.img
 
 clean:
 	rm -rf $(BUILD)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Time and the one bounded-wait helper every hardware poll uses.
+ * Time from the calibrated TSC. Bounded waits use hw_poll_timeout()
+ * (lib/hw.h), built on the deadlines here.
  */
 #ifndef VTDTEST_LIB_TIME_H
 #define VTDTEST_LIB_TIME_H
@@ -35,28 +36,5 @@ void udelay(u64 us);
 /* An absolute deadline in TSC ticks, @us from now. */
 u64 deadline_after_us(u64 us);
 bool deadline_passed(u64 deadline);
-
-/*
- * Evaluates @cond until it holds or @timeout_us passed; the value is whether
- * it held. The condition is evaluated once more after the deadline so a
- * slow vCPU that was descheduled does not report a false timeout.
- */
-#define poll_timeout(cond, timeout_us)					\
-	({								\
-		u64 __dl = deadline_after_us(timeout_us);		\
-		bool __ok;						\
-		for (;;) {						\
-			if (cond) {					\
-				__ok = true;				\
-				break;					\
-			}						\
-			if (deadline_passed(__dl)) {			\
-				__ok = (cond);				\
-				break;					\
-			}						\
-			cpu_relax();					\
-		}							\
-		__ok;							\
-	})
 
 #endif /* VTDTEST_LIB_TIME_H */

@@ -7,6 +7,7 @@
 #include "boot/main.h"
 #include "boot/platform.h"
 #include "drivers/lapic.h"
+#include "lib/hw.h"
 #include "lib/io.h"
 #include "lib/palloc.h"
 #include "lib/time.h"
@@ -132,7 +133,7 @@ static void local_interrupt(struct ktap_case *c, const void *arg)
 	ipi_hits = 0;
 	lapic_self_ipi(v);
 	irq_enable();
-	arrived = poll_timeout(ipi_hits == 1, IPI_TIMEOUT_US);
+	arrived = hw_poll_timeout(ipi_hits == 1, IPI_TIMEOUT_US);
 	irq_disable();
 	irq_free_vector(v);
 	if (!arrived)
