@@ -23,6 +23,8 @@
 #define PM1_SLP_EN		BIT(13)
 
 #define EXIT_SETTLE_US		100000
+/* isa-debug-exit asks QEMU's main loop to shut down; give it time. */
+#define DEBUG_EXIT_WAIT_US	1000000
 
 static enum cfg_finish on_finish = CFG_FINISH_HALT;
 static u64 image_base;
@@ -93,8 +95,10 @@ static void acpi_poweroff(void)
 void platform_exit(enum exit_code code)
 {
 	irq_disable();
-	if (platform_is_qemu())
+	if (platform_is_qemu()) {
 		outb(ISA_DEBUG_EXIT_PORT, code);
+		udelay(DEBUG_EXIT_WAIT_US);
+	}
 	/* Still here: not QEMU, or QEMU without isa-debug-exit. */
 	if (on_finish == CFG_FINISH_RESET)
 		acpi_reset();

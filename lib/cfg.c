@@ -145,6 +145,17 @@ static bool set_tests(struct cfg *cfg, const char *v)
 	return true;
 }
 
+static bool set_inject(struct cfg *cfg, const char *v)
+{
+	if (streq(v, "break_mapping"))
+		cfg->inject = CFG_INJECT_BREAK_MAPPING;
+	else if (streq(v, "none"))
+		cfg->inject = CFG_INJECT_NONE;
+	else
+		return false;
+	return true;
+}
+
 static const struct cfg_key {
 	const char *name;
 	bool (*set)(struct cfg *cfg, const char *value);
@@ -155,6 +166,7 @@ static const struct cfg_key {
 	{ "serial", set_serial, "com1..com4 or an I/O port" },
 	{ "baud", set_baud, "a divisor of 115200" },
 	{ "pool_mb", set_pool_mb, "8..2048" },
+	{ "inject", set_inject, "none or break_mapping" },
 };
 
 static char *trim(char *s)

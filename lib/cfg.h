@@ -9,6 +9,8 @@
  *	serial=com1		com1..com4 or an I/O port such as 0x2f8
  *	baud=115200		a divisor of 115200
  *	pool_mb=64		page pool below 4 GiB, 8..2048 MiB
+ *	inject=break_mapping	corrupt a mapping on purpose (legacy,
+ *				scalable_*: single_page) to show the trace
  */
 #ifndef VTDTEST_LIB_CFG_H
 #define VTDTEST_LIB_CFG_H
@@ -18,6 +20,11 @@
 #define CFG_TESTS_LEN		256
 #define CFG_MAX_ERRORS		8
 #define CFG_ERROR_LEN		120
+
+enum cfg_inject {
+	CFG_INJECT_NONE,
+	CFG_INJECT_BREAK_MAPPING,
+};
 
 enum cfg_finish {
 	CFG_FINISH_HALT,
@@ -31,6 +38,7 @@ struct cfg {
 	u16 serial_port;
 	u32 baud;
 	u32 pool_mb;
+	enum cfg_inject inject;
 	unsigned int nr_errors;		/* may exceed CFG_MAX_ERRORS */
 	char errors[CFG_MAX_ERRORS][CFG_ERROR_LEN];
 };

@@ -19,8 +19,10 @@ sgdisk --clear --new=1:${offset}:0 --typecode=1:ef00 \
 	--change-name=1:"vtdtest ESP" "$tmp" >/dev/null
 end=$(sgdisk --info=1 "$tmp" | sed -n 's/^Last sector: \([0-9]*\).*/\1/p')
 sectors=$((end - offset + 1))
-mkfs.fat -F 32 -S 512 -s 1 -n VTDTEST --offset "$offset" "$tmp" \
-	$((sectors / 2)) >/dev/null
+# The FAT ends before GPT's backup header; mkfs.fat notes that the file
+# is larger, which is intended, so its output is shown only on failure.
+out=$(mkfs.fat -F 32 -S 512 -s 1 -n VTDTEST --offset "$offset" "$tmp" \
+	$((sectors / 2)) 2>&1) || { echo "$out" >&2; exit 1; }
 export MTOOLS_SKIP_CHECK=1
 part="$tmp@@$((offset * 512))"
 mmd -i "$part" ::/EFI ::/EFI/BOOT

@@ -6,7 +6,9 @@
 #include "drivers/iommu/intel/platform.h"
 #include "tests/runner.h"
 
-static struct test_case dmar_cases[DMAR_MAX_CHECKS];
+#define DMAR_SUITE_MAX_CASES	48
+
+static struct test_case dmar_cases[DMAR_SUITE_MAX_CASES];
 
 static void run_check(struct ktap_case *c, const void *arg)
 {
@@ -24,13 +26,13 @@ static const char *dmar_setup(struct test_suite *s)
 {
 	const struct dmar_table *t = iommu_platform_dmar();
 
-	for (unsigned int i = 0; i < dmar_nr_checks && i < DMAR_MAX_CHECKS; i++)
+	for (unsigned int i = 0; i < dmar_nr_checks && i < DMAR_SUITE_MAX_CASES; i++)
 		dmar_cases[i] = (struct test_case){
 			.name = dmar_checks[i].name,
 			.run = run_check,
 			.arg = &dmar_checks[i],
 		};
-	s->nr_cases = MIN(dmar_nr_checks, DMAR_MAX_CHECKS);
+	s->nr_cases = MIN(dmar_nr_checks, DMAR_SUITE_MAX_CASES);
 	if (!t)
 		return "no DMAR table: the platform describes no remapping hardware";
 	if (!iommu_platform_dmar_problem())

@@ -10,6 +10,9 @@ static struct test_suite *const suites[] = {
 	&pci_suite,
 	&dmar_suite,
 	&hw_info_suite,
+	&legacy_suite,
+	&scalable_ss_suite,
+	&scalable_fs_suite,
 };
 
 static struct {
@@ -18,6 +21,7 @@ static struct {
 	bool aborted;
 	unsigned int suite;	/* index into suites[] being run */
 	unsigned int next_case;	/* index of the next case to start */
+	char setup_failure[ABORT_REASON_LEN];
 } run;
 
 static bool case_selected(const struct test_suite *s, unsigned int i)
@@ -52,14 +56,35 @@ static void report_not_run(struct test_suite *s, unsigned int from,
 	}
 }
 
+void runner_setup_failed(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	kvsnprintf(run.setup_failure, sizeof(run.setup_failure), fmt, ap);
+	va_end(ap);
+}
+
 static void run_suite(struct test_suite *s)
 {
-	const char *skip = s->setup ? s->setup(s) : NULL;
+	const char *skip;
 	struct ktap_case c;
 
+	run.setup_failure[0] = '\0';
+	skip = s->setup ? s->setup(s) : NULL;
 	ktap_suite_begin(s->name, count_selected(s));
+	if (run.setup_failure[0]) {
+		ktap_diag("setup failed: %s", run.setup_failure);
+		report_not_run(s, 0, KTAP_FAIL, "suite setup failed");
+		if (s->teardown)
+			s->teardown();
+		ktap_suite_end(NULL);
+		return;
+	}
 	if (skip) {
 		report_not_run(s, 0, KTAP_SKIP, skip);
+		if (s->teardown)
+			s->teardown();
 		ktap_suite_end(skip);
 		return;
 	}
@@ -74,6 +99,11 @@ static void run_suite(struct test_suite *s)
 	if (s->teardown)
 		s->teardown();
 	ktap_suite_end(NULL);
+}
+
+const struct cfg *runner_cfg(void)
+{
+	return run.cfg;
 }
 
 int runner_run(const struct cfg *cfg)

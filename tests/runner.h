@@ -28,6 +28,8 @@ struct test_suite {
 
 #define TEST_CASE(fn)	{ .name = #fn, .run = fn }
 
+/* The configuration the run was started with. */
+const struct cfg *runner_cfg(void);
 /* Runs every selected suite; returns 0 when nothing failed, else 1. */
 int runner_run(const struct cfg *cfg);
 /*
@@ -36,11 +38,19 @@ int runner_run(const struct cfg *cfg);
  * totals line is printed so the KTAP document stays complete.
  */
 void runner_abort(const char *fmt, ...) __printf(1, 2);
+/*
+ * Called from a suite's setup when it could not set up what the suite
+ * needs: every case of the suite then fails with the reason.
+ */
+void runner_setup_failed(const char *fmt, ...) __printf(1, 2);
 
 extern struct test_suite boot_suite;
 extern struct test_suite acpi_suite;
 extern struct test_suite pci_suite;
 extern struct test_suite dmar_suite;
 extern struct test_suite hw_info_suite;
+extern struct test_suite legacy_suite;
+extern struct test_suite scalable_ss_suite;
+extern struct test_suite scalable_fs_suite;
 
 #endif /* VTDTEST_TESTS_RUNNER_H */

@@ -26,17 +26,22 @@ UNIT_TEST(cfg_every_key)
 		      "serial=com2 # trailing comment\n"
 		      "baud=57600\n"
 		      "\n"
-		      "pool_mb=0x80\n");
+		      "pool_mb=0x80\n"
+		      "inject=break_mapping\n");
 	EXPECT_STR(c.tests, "dmar.*,hw_info");
 	EXPECT_U64(c.on_finish, CFG_FINISH_POWEROFF);
 	EXPECT_U64(c.serial_port, 0x2f8);
 	EXPECT_U64(c.baud, 57600);
 	EXPECT_U64(c.pool_mb, 128);
+	EXPECT_U64(c.inject, CFG_INJECT_BREAK_MAPPING);
 	EXPECT_U64(c.nr_errors, 0);
 
-	cfg_parse(&c, "serial=0x2e8\non_finish=reset");
+	cfg_parse(&c, "serial=0x2e8\non_finish=reset\ninject=break");
 	EXPECT_U64(c.serial_port, 0x2e8);
 	EXPECT_U64(c.on_finish, CFG_FINISH_RESET);
+	EXPECT_U64(c.inject, CFG_INJECT_NONE);
+	EXPECT_STR(c.errors[0],
+		   "line 3: bad value 'break' for inject (want none or break_mapping), default kept");
 }
 
 UNIT_TEST(cfg_errors_keep_defaults)

@@ -3,8 +3,12 @@
  * Unit discovery: what each remapping unit is and the state the platform
  * firmware left it in. Nothing here writes a register.
  */
+#include "drivers/iommu/intel/fault.h"
+#include "drivers/iommu/intel/flush.h"
 #include "drivers/iommu/intel/iommu.h"
+#include "lib/errno.h"
 #include "lib/printf.h"
+#include "lib/string.h"
 
 #define VER_ALL_ONES	0xffffffffU
 
@@ -106,4 +110,526 @@ void intel_iommu_check_registers(struct ktap_case *c,
 			  (unsigned long long)iommu->cap);
 	if (iommu->ecap == ~0ULL)
 		ktap_fail(c, "unit %u: ECAP reads all ones", iommu->seq);
+}
+
+#define PMEN_TIMEOUT_US		100000
+
+void iommu_flush_line(const struct intel_iommu *iommu, const void *p,
+		      size_t len)
+{
+	if (iommu->ecap & ECAP_C)
+		return;
+	for (size_t off = 0; off < len; off += 64)
+		hw_clflush((const u8 *)p + off);
+}
+
+static void clear_faults(struct intel_iommu *iommu)
+{
+	struct fault_log log;
+
+	fault_drain(iommu, &log);
+	dmar_writel(iommu, DMAR_FSTS_REG, FSTS_PFO | FSTS_IQE | FSTS_ICE |
+		    FSTS_ITE);
+}
+
+int intel_iommu_takeover(struct intel_iommu *iommu)
+{
+	u32 gsts = dmar_readl(iommu, DMAR_GSTS_REG);
+	int ret = 0;
+
+	dmar_writel(iommu, DMAR_FECTL_REG, FECTL_IM);
+	clear_faults(iommu);
+	if (gsts & GSTS_IRES)
+		ret |= iommu_gcmd_update(iommu, GCMD_IRE, false);
+	if (gsts & GSTS_QIES)
+		qi_disable(iommu);
+	if (gsts & GSTS_TES)
+		ret |= iommu_gcmd_update(iommu, GCMD_TE, false);
+	/* 11.4.13: PMRs block DMA until disabled; PRS tells when they are. */
+	if (dmar_readl(iommu, DMAR_PMEN_REG) & (PMEN_EPM | PMEN_PRS)) {
+		dmar_writel(iommu, DMAR_PMEN_REG, 0);
+		if (!hw_poll_timeout(!(dmar_readl(iommu, DMAR_PMEN_REG) & PMEN_PRS),
+				     PMEN_TIMEOUT_US)) {
+			ktap_diag("unit %u: PMEN.PRS still set after %u us",
+				  iommu->seq, PMEN_TIMEOUT_US);
+			ret = -ETIMEDOUT;
+		}
+	}
+	return ret ? -ETIMEDOUT : 0;
+}
+
+u64 iommu_rtaddr(const struct intel_iommu *iommu)
+{
+	return hw_virt_to_phys(iommu->root) | (iommu->sm ? RTADDR_SMT : 0);
+}
+
+/* 11.4.4: SRTP is one-shot; RTPS reports the pointer latched. */
+static int set_root_pointer(struct intel_iommu *iommu)
+{
+	u32 cmd = (dmar_readl(iommu, DMAR_GSTS_REG) & ~GCMD_ONE_SHOT) | GCMD_SRTP;
+
+	dmar_writeq(iommu, DMAR_RTADDR_REG, iommu_rtaddr(iommu));
+	dmar_writel(iommu, DMAR_GCMD_REG, cmd);
+	if (hw_poll_timeout(dmar_readl(iommu, DMAR_GSTS_REG) & GSTS_RTPS,
+			    QI_TIMEOUT_US))
+		return 0;
+	ktap_diag("unit %u: GSTS.RTPS not set after SRTP (GSTS 0x%08x RTADDR 0x%016llx)",
+		  iommu->seq, dmar_readl(iommu, DMAR_GSTS_REG),
+		  (unsigned long long)dmar_readq(iommu, DMAR_RTADDR_REG));
+	return -ETIMEDOUT;
+}
+
+/* Linux's flush after setting a root table: everything, globally. */
+static int flush_all(struct intel_iommu *iommu)
+{
+	int ret = flush_context(iommu, QI_CC_GLOBAL, 0, 0);
+
+	if (!ret && iommu->sm)
+		ret = flush_pasid_cache(iommu, QI_PC_GLOBAL, 0, 0);
+	if (!ret)
+		ret = flush_iotlb(iommu, QI_IOTLB_GLOBAL, 0, 0, 0, false);
+	return ret;
+}
+
+int intel_iommu_setup(struct intel_iommu *iommu, bool scalable)
+{
+	int ret;
+
+	if (scalable && !(iommu->ecap & ECAP_SMTS))
+		return -EOPNOTSUPP;
+	iommu->root = hw_alloc_pages(1, 1);
+	if (!iommu->root)
+		return -ENOMEM;
+	iommu->sm = scalable;
+	iommu_flush_line(iommu, iommu->root, HW_PAGE_SIZE);
+	ret = set_root_pointer(iommu);
+	if (!ret && (iommu->ecap & ECAP_QI))
+		ret = qi_enable(iommu);
+	if (!ret)
+		ret = flush_all(iommu);
+	return ret;
+}
+
+int intel_iommu_enable_translation(struct intel_iommu *iommu)
+{
+	return iommu_gcmd_update(iommu, GCMD_TE, true);
+}
+
+int intel_iommu_disable_translation(struct intel_iommu *iommu)
+{
+	return iommu_gcmd_update(iommu, GCMD_TE, false);
+}
+
+void intel_iommu_teardown(struct intel_iommu *iommu)
+{
+	intel_iommu_disable_translation(iommu);
+	qi_disable(iommu);
+	for (unsigned int bus = 0; bus < ROOT_NR_ENTRIES; bus++) {
+		for (unsigned int half = 0; half < 2; half++) {
+			hw_free_pages(iommu->ctx_table[bus][half], 1);
+			iommu->ctx_table[bus][half] = NULL;
+		}
+	}
+	hw_free_pages(iommu->root, 1);
+	iommu->root = NULL;
+	iommu->sm = false;
+	memset(iommu->did_map, 0, sizeof(iommu->did_map));
+}
+
+/*
+ * 9.1/9.2: the context table of @bus (for scalable mode, the half that
+ * holds @devfn), allocated and linked into the root entry on first use.
+ */
+static void *context_table(struct intel_iommu *iommu, u8 bus, u8 devfn,
+			   bool alloc)
+{
+	unsigned int half = iommu->sm && devfn >= SM_CTX_PER_TABLE;
+	struct root_entry *re = &iommu->root[bus];
+	void *table = iommu->ctx_table[bus][half];
+	u64 phys;
+
+	if (table || !alloc)
+		return table;
+	table = hw_alloc_pages(1, 1);
+	if (!table)
+		return NULL;
+	iommu_flush_line(iommu, table, HW_PAGE_SIZE);
+	iommu->ctx_table[bus][half] = table;
+	phys = hw_virt_to_phys(table);
+	if (half)
+		re->hi = (phys & ROOT_CTP_MASK) | ROOT_HI_UP;
+	else
+		re->lo = (phys & ROOT_CTP_MASK) | ROOT_P;
+	iommu_flush_line(iommu, re, sizeof(*re));
+	return table;
+}
+
+struct context_entry *iommu_context_entry(struct intel_iommu *iommu, u16 sid)
+{
+	struct context_entry *t = context_table(iommu, sid >> 8, sid & 0xff,
+						true);
+
+	return t && !iommu->sm ? &t[sid & 0xff] : NULL;
+}
+
+struct sm_context_entry *iommu_sm_context_entry(struct intel_iommu *iommu,
+						u16 sid)
+{
+	struct sm_context_entry *t = context_table(iommu, sid >> 8, sid & 0xff,
+						   true);
+
+	return t && iommu->sm ? &t[(sid & 0xff) % SM_CTX_PER_TABLE] : NULL;
+}
+
+static int alloc_did(struct intel_iommu *iommu)
+{
+	u32 max = MIN(cap_nr_domains(iommu->cap), IOMMU_MAX_DID);
+
+	for (u32 did = IOMMU_FIRST_DID; did < max; did++) {
+		if (!(iommu->did_map[did / 64] & BIT_ULL(did % 64))) {
+			iommu->did_map[did / 64] |= BIT_ULL(did % 64);
+			return did;
+		}
+	}
+	return -EBUSY;
+}
+
+static void free_did(struct intel_iommu *iommu, u16 did)
+{
+	if (did >= IOMMU_FIRST_DID && did < IOMMU_MAX_DID)
+		iommu->did_map[did / 64] &= ~BIT_ULL(did % 64);
+}
+
+/* 11.4.2 SAGAW / SLLPS and CAP.FS1GP: what a table on this unit may use. */
+static u64 page_sizes(const struct intel_iommu *iommu, enum domain_type type)
+{
+	u64 sizes = BIT_ULL(12) | BIT_ULL(21);
+	u64 sllps = (iommu->cap & CAP_SLLPS_MASK) >> CAP_SLLPS_SHIFT;
+
+	if (type == DOMAIN_FIRST_STAGE)
+		return sizes | (iommu->cap & CAP_FS1GP ? BIT_ULL(30) : 0);
+	sizes = BIT_ULL(12);
+	if (sllps & BIT(0))
+		sizes |= BIT_ULL(21);
+	if (sllps & BIT(1))
+		sizes |= BIT_ULL(30);
+	return sizes;
+}
+
+static bool levels_supported(const struct intel_iommu *iommu,
+			     enum domain_type type, unsigned int levels)
+{
+	if (type == DOMAIN_FIRST_STAGE)
+		return levels == 4 || (levels == 5 && (iommu->cap & CAP_FS5LP));
+	return levels >= 3 && levels <= 5 &&
+	       (cap_sagaw(iommu->cap) & BIT(levels - 2));
+}
+
+int domain_init(struct dmar_domain *d, struct intel_iommu *iommu,
+		enum domain_type type, unsigned int levels)
+{
+	int did, ret;
+
+	memset(d, 0, sizeof(*d));
+	d->iommu = iommu;
+	d->type = type;
+	if (type == DOMAIN_PASS_THROUGH) {
+		d->did = FLPT_DEFAULT_DID;
+		return (iommu->ecap & ECAP_PT) ? 0 : -EOPNOTSUPP;
+	}
+	if (!levels_supported(iommu, type, levels))
+		return -EOPNOTSUPP;
+	did = alloc_did(iommu);
+	if (did < 0)
+		return did;
+	d->did = did;
+	d->agaw = levels - 2;
+	ret = pgtable_init(&d->pgt, type == DOMAIN_FIRST_STAGE ?
+			   PGTABLE_FIRST_STAGE : PGTABLE_SECOND_STAGE,
+			   levels, page_sizes(iommu, type),
+			   iommu->ecap & ECAP_C);
+	if (ret)
+		free_did(iommu, did);
+	return ret;
+}
+
+void domain_destroy(struct dmar_domain *d)
+{
+	if (d->type != DOMAIN_PASS_THROUGH) {
+		pgtable_destroy(&d->pgt);
+		free_did(d->iommu, d->did);
+	}
+	memset(d, 0, sizeof(*d));
+}
+
+/*
+ * Linux's calculate_psi_aligned_address(): the smallest naturally aligned
+ * power-of-two block of pages that covers [iova, iova + size).
+ */
+static unsigned int psi_mask(u64 *iova, u64 size)
+{
+	u64 start = *iova >> VTD_PAGE_SHIFT;
+	u64 last = (*iova + size - 1) >> VTD_PAGE_SHIFT;
+	unsigned int mask = 0;
+
+	while ((start >> mask) != (last >> mask) && mask < 52)
+		mask++;
+	*iova = (start >> mask) << mask << VTD_PAGE_SHIFT;
+	return mask;
+}
+
+static int flush_one(struct dmar_domain *d, u32 pasid, u64 iova, u64 size)
+{
+	struct intel_iommu *iommu = d->iommu;
+	unsigned int mamv = (iommu->cap & CAP_MAMV_MASK) >> CAP_MAMV_SHIFT;
+	unsigned int am = psi_mask(&iova, size);
+
+	if (d->type == DOMAIN_FIRST_STAGE || d->type == DOMAIN_PASS_THROUGH)
+		return flush_piotlb(iommu, QI_PIOTLB_PAGE, d->did, pasid, iova,
+				    am, false);
+	if (!(iommu->cap & CAP_PSI) || am > mamv)
+		return flush_iotlb(iommu, QI_IOTLB_DOMAIN, d->did, 0, 0, false);
+	return flush_iotlb(iommu, QI_IOTLB_PAGE, d->did, iova, am, false);
+}
+
+int domain_flush_range(struct dmar_domain *d, u64 iova, u64 size)
+{
+	int ret = 0;
+
+	for (unsigned int i = 0; i < d->nr_attached && !ret; i++)
+		ret = flush_one(d, d->attached[i].pasid, iova, size);
+	return ret;
+}
+
+int domain_map(struct dmar_domain *d, u64 iova, u64 pa, u64 size,
+	       unsigned int prot)
+{
+	int ret;
+
+	if (d->type == DOMAIN_PASS_THROUGH)
+		return -EINVAL;
+	ret = pgtable_map(&d->pgt, iova, pa, size, prot);
+	if (ret)
+		return ret;
+	/* 6.1: with caching mode, not-present entries may be cached too. */
+	if (d->iommu->cap & CAP_CM)
+		return domain_flush_range(d, iova, size);
+	return flush_write_buffer(d->iommu);
+}
+
+s64 domain_unmap(struct dmar_domain *d, u64 iova, u64 size)
+{
+	s64 done;
+	int ret;
+
+	if (d->type == DOMAIN_PASS_THROUGH)
+		return -EINVAL;
+	done = pgtable_unmap(&d->pgt, iova, size);
+	if (done <= 0)
+		return done;
+	ret = domain_flush_range(d, iova, size);
+	return ret ? ret : done;
+}
+
+int vtd_device_init(struct vtd_device *dev, struct intel_iommu *iommu,
+		    u16 sid)
+{
+	memset(dev, 0, sizeof(*dev));
+	dev->iommu = iommu;
+	dev->sid = sid;
+	return iommu->sm ? pasid_table_init(&dev->pasid) : 0;
+}
+
+void vtd_device_release(struct vtd_device *dev)
+{
+	pasid_table_free(&dev->pasid);
+	memset(dev, 0, sizeof(*dev));
+}
+
+static int note_attached(struct dmar_domain *d, struct vtd_device *dev,
+			 u32 pasid)
+{
+	if (d->nr_attached == DOMAIN_MAX_ATTACH)
+		return -EBUSY;
+	d->attached[d->nr_attached].dev = dev;
+	d->attached[d->nr_attached].pasid = pasid;
+	d->nr_attached++;
+	return 0;
+}
+
+static void note_detached(struct dmar_domain *d, struct vtd_device *dev,
+			  u32 pasid)
+{
+	for (unsigned int i = 0; i < d->nr_attached; i++) {
+		if (d->attached[i].dev != dev || d->attached[i].pasid != pasid)
+			continue;
+		d->attached[i] = d->attached[--d->nr_attached];
+		return;
+	}
+}
+
+/* domain_context_mapping_one(): caching mode flushes the non-present entry. */
+static int flush_new_context(struct intel_iommu *iommu, u16 sid, u16 did)
+{
+	int ret;
+
+	if (!(iommu->cap & CAP_CM))
+		return flush_write_buffer(iommu);
+	ret = flush_context(iommu, QI_CC_DEVICE, 0, sid);
+	return ret ? ret : flush_iotlb(iommu, QI_IOTLB_DOMAIN, did, 0, 0, false);
+}
+
+/* The AW a pass-through context carries: the widest the unit supports. */
+static unsigned int widest_agaw(const struct intel_iommu *iommu)
+{
+	u32 sagaw = cap_sagaw(iommu->cap);
+
+	return sagaw & SAGAW_5LEVEL ? AW_5LEVEL :
+	       sagaw & SAGAW_4LEVEL ? AW_4LEVEL : AW_3LEVEL;
+}
+
+/* 9.3: hi first, then lo with P behind a write barrier. */
+static int attach_legacy(struct vtd_device *dev, struct dmar_domain *d)
+{
+	struct intel_iommu *iommu = dev->iommu;
+	struct context_entry *ce = iommu_context_entry(iommu, dev->sid);
+	bool pt = d->type == DOMAIN_PASS_THROUGH;
+
+	if (!ce)
+		return -ENOMEM;
+	if (ce->lo & CTX_P)
+		return -EBUSY;
+	if (d->type == DOMAIN_FIRST_STAGE)
+		return -EINVAL;
+	ce->hi = (pt ? widest_agaw(iommu) : d->agaw) |
+		 (u64)d->did << CTX_HI_DID_SHIFT;
+	ce->lo = pt ? CTX_TT_PASS_THROUGH << CTX_TT_SHIFT :
+		      (d->pgt.root_phys & CTX_SLPTPTR_MASK) |
+		      CTX_TT_TRANSLATE << CTX_TT_SHIFT;
+	hw_wmb();
+	ce->lo |= CTX_P;
+	iommu_flush_line(iommu, ce, sizeof(*ce));
+	return flush_new_context(iommu, dev->sid, d->did);
+}
+
+/*
+ * The scalable context entry points at the device's PASID directory with
+ * RID_PASID 0, as intel_pasid_setup_sm_context() leaves it.
+ */
+static int setup_sm_context(struct vtd_device *dev)
+{
+	struct intel_iommu *iommu = dev->iommu;
+	struct sm_context_entry *ce = iommu_sm_context_entry(iommu, dev->sid);
+
+	if (!ce)
+		return -ENOMEM;
+	if (ce->val[0] & SMCTX_P)
+		return 0;
+	ce->val[1] = IOMMU_NO_PASID;
+	ce->val[0] = (hw_virt_to_phys(dev->pasid.dir) & SMCTX_PASIDDIRPTR_MASK) |
+		     pasid_table_pdts(&dev->pasid) << SMCTX_PDTS_SHIFT;
+	hw_wmb();
+	ce->val[0] |= SMCTX_P;
+	iommu_flush_line(iommu, ce, sizeof(*ce));
+	return flush_new_context(iommu, dev->sid, 0);
+}
+
+static int setup_pasid_entry(struct vtd_device *dev, u32 pasid,
+			     struct dmar_domain *d)
+{
+	struct intel_iommu *iommu = dev->iommu;
+	u32 flags = d->pgt.levels == 5 ? PASID_FLAG_FL5LP : 0;
+
+	switch (d->type) {
+	case DOMAIN_FIRST_STAGE:
+		return pasid_setup_first_level(iommu, &dev->pasid, pasid,
+					       d->pgt.root_phys, d->did, flags);
+	case DOMAIN_SECOND_STAGE:
+		return pasid_setup_second_level(iommu, &dev->pasid, pasid,
+						d->pgt.root_phys, d->agaw,
+						d->did, false);
+	case DOMAIN_PASS_THROUGH:
+		return pasid_setup_pass_through(iommu, &dev->pasid, pasid);
+	}
+	return -EINVAL;
+}
+
+int device_attach_pasid(struct vtd_device *dev, u32 pasid,
+			struct dmar_domain *d)
+{
+	int ret;
+
+	if (!dev->iommu->sm || d->iommu != dev->iommu)
+		return -EINVAL;
+	ret = setup_sm_context(dev);
+	if (!ret)
+		ret = setup_pasid_entry(dev, pasid, d);
+	if (!ret)
+		ret = note_attached(d, dev, pasid);
+	return ret;
+}
+
+int device_attach(struct vtd_device *dev, struct dmar_domain *d)
+{
+	int ret;
+
+	if (dev->domain)
+		return -EBUSY;
+	if (dev->iommu->sm)
+		ret = device_attach_pasid(dev, IOMMU_NO_PASID, d);
+	else if (d->iommu != dev->iommu)
+		ret = -EINVAL;
+	else if (!(ret = attach_legacy(dev, d)))
+		ret = note_attached(d, dev, IOMMU_NO_PASID);
+	if (!ret)
+		dev->domain = d;
+	return ret;
+}
+
+int device_detach_pasid(struct vtd_device *dev, u32 pasid,
+			struct dmar_domain *d)
+{
+	int ret;
+
+	if (!dev->iommu->sm)
+		return -EINVAL;
+	ret = pasid_tear_down_entry(dev->iommu, &dev->pasid, pasid);
+	note_detached(d, dev, pasid);
+	return ret;
+}
+
+/* domain_context_clear_one(): clear, then context-cache and IOTLB by DID. */
+static int detach_legacy(struct vtd_device *dev)
+{
+	struct intel_iommu *iommu = dev->iommu;
+	struct context_entry *ce = iommu_context_entry(iommu, dev->sid);
+	u16 did;
+	int ret;
+
+	if (!ce || !(ce->lo & CTX_P))
+		return -ENODEV;
+	did = (ce->hi & CTX_HI_DID_MASK) >> CTX_HI_DID_SHIFT;
+	ce->lo = 0;
+	ce->hi = 0;
+	hw_wmb();
+	iommu_flush_line(iommu, ce, sizeof(*ce));
+	ret = flush_context(iommu, QI_CC_DEVICE, did, dev->sid);
+	return ret ? ret : flush_iotlb(iommu, QI_IOTLB_DOMAIN, did, 0, 0, false);
+}
+
+int device_detach(struct vtd_device *dev)
+{
+	struct dmar_domain *d = dev->domain;
+	int ret;
+
+	if (!d)
+		return -ENODEV;
+	if (dev->iommu->sm) {
+		ret = device_detach_pasid(dev, IOMMU_NO_PASID, d);
+	} else {
+		ret = detach_legacy(dev);
+		note_detached(d, dev, IOMMU_NO_PASID);
+	}
+	dev->domain = NULL;
+	return ret;
 }

@@ -5,11 +5,18 @@
 #ifndef VTDTEST_INTEL_IOMMU_H
 #define VTDTEST_INTEL_IOMMU_H
 
+#include "drivers/iommu/intel/entry.h"
+#include "drivers/iommu/intel/pasid.h"
+#include "drivers/iommu/intel/pgtable.h"
+#include "drivers/iommu/intel/qi.h"
 #include "drivers/iommu/intel/regs.h"
 #include "lib/hw.h"
 #include "lib/ktap.h"
 
 #define IOMMU_MAX_UNITS		16
+#define IOMMU_MAX_DID		1024	/* domain ids vtdtest hands out */
+#define IOMMU_FIRST_DID		2	/* Linux: 0 reserved, 1 FLPT_DEFAULT_DID */
+#define DOMAIN_MAX_ATTACH	8
 #define IOMMU_ENTRY_FAULTS	8	/* fault records kept from entry */
 
 /* IOMMU_HW_INFO_VTD_ERRATA_772415_SPR17, which Linux always reports. */
@@ -40,6 +47,15 @@ struct iommu_entry_state {
 	struct iommu_fault_record faults[IOMMU_ENTRY_FAULTS];
 };
 
+struct intel_qi {
+	void *desc;			/* the ring, QI_LENGTH descriptors */
+	unsigned int pages;
+	unsigned int shift;		/* log2 of the descriptor size */
+	unsigned int tail;		/* next free slot */
+	volatile u32 *status;		/* wait descriptors write here */
+	u32 seq;
+};
+
 struct intel_iommu {
 	unsigned int seq;		/* DRHD order in the DMAR table */
 	u64 reg_phys;
@@ -50,6 +66,46 @@ struct intel_iommu {
 	u64 cap;
 	u64 ecap;
 	struct iommu_entry_state entry;
+
+	/* What vtdtest programmed. */
+	bool qi_enabled;
+	struct intel_qi qi;
+	struct root_entry *root;
+	bool sm;			/* root table in scalable mode */
+	void *ctx_table[ROOT_NR_ENTRIES][2];	/* per bus; SM: lo, hi */
+	u64 did_map[IOMMU_MAX_DID / 64];
+	volatile unsigned int fault_irqs;	/* fault event MSIs seen */
+};
+
+enum domain_type {
+	DOMAIN_SECOND_STAGE,
+	DOMAIN_FIRST_STAGE,
+	DOMAIN_PASS_THROUGH,
+};
+
+struct vtd_device;
+
+/* An address space: a page table and a domain id on one unit. */
+struct dmar_domain {
+	struct intel_iommu *iommu;
+	enum domain_type type;
+	u16 did;
+	unsigned int agaw;		/* AW field: second-stage levels - 2 */
+	struct pgtable pgt;
+	/* Where it is attached, for the flushes a change needs. */
+	unsigned int nr_attached;
+	struct {
+		struct vtd_device *dev;
+		u32 pasid;
+	} attached[DOMAIN_MAX_ATTACH];
+};
+
+/* One requester id behind a unit. */
+struct vtd_device {
+	struct intel_iommu *iommu;
+	u16 sid;			/* bus << 8 | devfn */
+	struct dmar_domain *domain;	/* on the RID, or RID_PASID */
+	struct pasid_table pasid;	/* scalable mode */
 };
 
 static inline u32 dmar_readl(const struct intel_iommu *iommu, u32 off)
@@ -71,6 +127,57 @@ static inline void dmar_writeq(const struct intel_iommu *iommu, u32 off, u64 v)
 {
 	hw_write64(iommu->reg_phys + off, v);
 }
+
+/* Sets or clears one GCMD bit, GSTS-based, and waits for GSTS (11.4.4). */
+int iommu_gcmd_update(struct intel_iommu *iommu, u32 bit, bool set);
+
+/*
+ * Taking over a unit the platform firmware may have left enabled
+ * (vtd-facts section 3): faults cleared, interrupt remapping, queued
+ * invalidation and translation off, protected memory regions off.
+ */
+int intel_iommu_takeover(struct intel_iommu *iommu);
+/* Root table in legacy or scalable mode, QI on, caches flushed. */
+int intel_iommu_setup(struct intel_iommu *iommu, bool scalable);
+/* Translation off and every table freed, ready for another setup. */
+void intel_iommu_teardown(struct intel_iommu *iommu);
+int intel_iommu_enable_translation(struct intel_iommu *iommu);
+int intel_iommu_disable_translation(struct intel_iommu *iommu);
+
+/* @levels: second-stage 3/4/5 or first-stage 4/5; ignored for PT. */
+int domain_init(struct dmar_domain *d, struct intel_iommu *iommu,
+		enum domain_type type, unsigned int levels);
+void domain_destroy(struct dmar_domain *d);
+/* Maps and makes the change visible (caching mode, write buffer). */
+int domain_map(struct dmar_domain *d, u64 iova, u64 pa, u64 size,
+	       unsigned int prot);
+/* Unmaps and invalidates the range, as Linux's unmap path does. */
+s64 domain_unmap(struct dmar_domain *d, u64 iova, u64 size);
+/* Page-selective flush of [iova, iova + size) wherever @d is attached. */
+int domain_flush_range(struct dmar_domain *d, u64 iova, u64 size);
+
+int vtd_device_init(struct vtd_device *dev, struct intel_iommu *iommu,
+		    u16 sid);
+void vtd_device_release(struct vtd_device *dev);
+/* Attaches the RID (legacy) or RID_PASID (scalable) to @d. */
+int device_attach(struct vtd_device *dev, struct dmar_domain *d);
+/* Detaches in Linux's teardown and flush order. */
+int device_detach(struct vtd_device *dev);
+/* Attaches @pasid of @dev to @d (scalable mode only). */
+int device_attach_pasid(struct vtd_device *dev, u32 pasid,
+			struct dmar_domain *d);
+int device_detach_pasid(struct vtd_device *dev, u32 pasid,
+			struct dmar_domain *d);
+
+/* The present context entry for @sid, for tests that corrupt it. */
+struct context_entry *iommu_context_entry(struct intel_iommu *iommu, u16 sid);
+struct sm_context_entry *iommu_sm_context_entry(struct intel_iommu *iommu,
+						u16 sid);
+/* RTADDR as programmed, for the reference walker. */
+u64 iommu_rtaddr(const struct intel_iommu *iommu);
+/* Writes back a table line the CPU changed, when ECAP.C is clear. */
+void iommu_flush_line(const struct intel_iommu *iommu, const void *p,
+		      size_t len);
 
 /* Reads VER, CAP, ECAP and the state at entry of a unit; touches nothing. */
 void intel_iommu_probe(struct intel_iommu *iommu);

@@ -44,13 +44,14 @@ static void add_units(void)
 		const struct dmar_drhd *d = &dmar.drhd[i];
 		struct intel_iommu *iommu = &units[nr_units];
 
-		if (!d->reg_base || !IS_ALIGNED(d->reg_base, 4096) ||
-		    mmio_read32(d->reg_base + DMAR_VER_REG) == ~0U)
+		if (!d->base || !IS_ALIGNED(d->base, 4096) ||
+		    mmio_read32(d->base + DMAR_VER_REG) == ~0U)
 			continue;
 		*iommu = (struct intel_iommu){
 			.seq = i,
-			.reg_phys = d->reg_base,
-			.reg_size = d->reg_size,
+			.reg_phys = d->base,
+			/* 8.3: the register set spans 2^Size 4 KiB pages. */
+			.reg_size = 4096ULL << (d->size & DMAR_DRHD_SIZE_MASK),
 			.segment = d->segment,
 			.include_all = d->flags & DMAR_DRHD_INCLUDE_PCI_ALL,
 		};

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Cache invalidation (VT-d spec 4.1, 6.5): through the invalidation queue
+ * when it is enabled, through the register interface (6.5.1) otherwise.
+ * Each returns 0 or -errno; a failure has been reported as a diagnostic.
+ */
+#ifndef VTDTEST_INTEL_FLUSH_H
+#define VTDTEST_INTEL_FLUSH_H
+
+#include "drivers/iommu/intel/qi.h"
+
+struct intel_iommu;
+
+int flush_context(struct intel_iommu *iommu, u64 gran, u16 did, u16 sid);
+/* @am: address mask, the flush covers 2^am pages from @addr. */
+int flush_iotlb(struct intel_iommu *iommu, u64 gran, u16 did, u64 addr,
+		unsigned int am, bool ih);
+int flush_piotlb(struct intel_iommu *iommu, u64 gran, u16 did, u32 pasid,
+		 u64 addr, unsigned int am, bool ih);
+int flush_pasid_cache(struct intel_iommu *iommu, u64 gran, u16 did, u32 pasid);
+/* 6.8: only units with CAP.RWBF need it; a no-op elsewhere. */
+int flush_write_buffer(struct intel_iommu *iommu);
+
+#endif /* VTDTEST_INTEL_FLUSH_H */

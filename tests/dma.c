@@ -1,0 +1,463 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "boot/platform.h"
+#include "drivers/iommu/intel/fault.h"
+#include "lib/errno.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "tests/dma.h"
+
+#define CHUNKS_MAX		4
+#define CANARY_TAG		0xca000000U
+#define BUF_TAG			0xb0000000U
+#define SRC_TAG			0x5e000000U
+#define WORD_INDEX_MASK		0x00ffffffU
+#define MISMATCHES_SHOWN	4
+
+/* One page-sized piece of a DMA, as the walker sees it. */
+struct chunk {
+	u64 iova;
+	u32 len;
+	u32 buf_off;		/* offset in the device buffer */
+	bool fault;
+	u8 reason;
+	u64 phys;
+	bool intent_land;
+	u64 intent_pa;
+};
+
+static struct walk_result walk;	/* too big for the stack */
+
+static u64 target_bytes(const struct dma_target *t)
+{
+	return (t->pages + 2) * PAGE_SIZE;
+}
+
+int dma_target_alloc(struct dma_target *t, u64 pages, u64 align_pages)
+{
+	/* The target run is aligned; the guard page sits just below it. */
+	u8 *run = pages_alloc_aligned(pages + 2 * align_pages, align_pages);
+
+	if (!run)
+		return -ENOMEM;
+	t->guard = run + (align_pages - 1) * PAGE_SIZE;
+	t->phys = virt_to_phys(run) + align_pages * PAGE_SIZE;
+	t->pages = pages;
+	/* Give back what the alignment padding took, keeping the guards. */
+	if (align_pages > 1) {
+		pages_free(run, align_pages - 1);
+		pages_free(t->guard + target_bytes(t), align_pages - 1);
+	}
+	return 0;
+}
+
+void dma_target_free(struct dma_target *t)
+{
+	if (t->guard)
+		pages_free(t->guard, t->pages + 2);
+	t->guard = NULL;
+}
+
+static u32 *target_words(const struct dma_target *t)
+{
+	return (u32 *)t->guard;
+}
+
+void dma_target_fill(const struct dma_target *t)
+{
+	u32 *w = target_words(t);
+
+	for (u64 i = 0; i < target_bytes(t) / 4; i++)
+		w[i] = CANARY_TAG | (i & WORD_INDEX_MASK);
+}
+
+static bool in_target(const struct dma_target *t, u64 pa, u32 len)
+{
+	return pa >= t->phys && pa + len <= t->phys + t->pages * PAGE_SIZE;
+}
+
+/* Target and guards: all ours, so a DMA may safely land anywhere in it. */
+static bool in_region(const struct dma_target *t, u64 pa, u32 len)
+{
+	u64 start = virt_to_phys(t->guard);
+
+	return pa >= start && pa + len <= start + target_bytes(t);
+}
+
+int dma_ctx_init(struct dma_ctx *x, struct intel_iommu *iommu,
+		 struct edu *edu, struct vtd_device *dev)
+{
+	memset(x, 0, sizeof(*x));
+	x->iommu = iommu;
+	x->edu = edu;
+	x->dev = dev;
+	return dma_target_alloc(&x->verify, 1, 1);
+}
+
+void dma_ctx_release(struct dma_ctx *x)
+{
+	dma_target_free(&x->verify);
+}
+
+int dma_ctx_map_verify(struct dma_ctx *x, struct dmar_domain *d)
+{
+	if (d->type == DOMAIN_PASS_THROUGH)
+		return 0;
+	return domain_map(d, x->verify.phys, x->verify.phys, PAGE_SIZE,
+			  PGTABLE_PROT_READ | PGTABLE_PROT_WRITE);
+}
+
+const struct walk_result *dma_walk(struct dma_ctx *x, u64 iova, bool write)
+{
+	struct walk_unit u = {
+		.rtaddr = iommu_rtaddr(x->iommu),
+		.cap = x->iommu->cap,
+		.ecap = x->iommu->ecap,
+	};
+	struct walk_request r = {
+		.sid = x->dev->sid,
+		.pasid_present = x->pasid_present,
+		.pasid = x->pasid,
+		.addr = iova,
+		.write = write,
+	};
+
+	vtd_walk(&u, &r, &walk);
+	return &walk;
+}
+
+static bool intent_lands(const struct dma_intent *in, u64 a, bool write,
+			 u64 *pa)
+{
+	if (in->identity) {
+		*pa = a;
+		return true;
+	}
+	for (unsigned int i = 0; i < in->nr; i++) {
+		const struct dma_map *m = &in->maps[i];
+
+		if (a < m->iova || a - m->iova >= m->size)
+			continue;
+		*pa = m->pa + (a - m->iova);
+		return m->prot & (write ? PGTABLE_PROT_WRITE : PGTABLE_PROT_READ);
+	}
+	return false;
+}
+
+/* Splits the DMA at page boundaries and asks the walker about each piece. */
+static unsigned int plan(struct ktap_case *c, struct dma_ctx *x, u64 iova,
+			 u32 len, bool write, const struct dma_intent *in,
+			 struct chunk *ch, bool *agree)
+{
+	unsigned int n = 0;
+
+	*agree = true;
+	for (u32 off = 0; off < len && n < CHUNKS_MAX; n++) {
+		u64 a = iova + off;
+		u32 piece = MIN(len - off, PAGE_SIZE - (a & (PAGE_SIZE - 1)));
+		const struct walk_result *w = dma_walk(x, a, write);
+		struct chunk *k = &ch[n];
+
+		*k = (struct chunk){ .iova = a, .len = piece, .buf_off = off,
+				     .fault = w->fault, .reason = w->reason,
+				     .phys = w->phys };
+		k->intent_land = intent_lands(in, a, write, &k->intent_pa);
+		if (k->intent_land != !k->fault ||
+		    (k->intent_land && k->intent_pa != k->phys)) {
+			ktap_fail(c, "tables disagree with the mapping at 0x%llx: mapped %s 0x%llx, walker %s 0x%llx (reason 0x%02x)",
+				  (unsigned long long)a,
+				  k->intent_land ? "to" : "as no access",
+				  (unsigned long long)k->intent_pa,
+				  k->fault ? "faults" : "lands at",
+				  (unsigned long long)k->phys, k->reason);
+			vtd_walk_print(w);
+			*agree = false;
+		}
+		off += piece;
+	}
+	return n;
+}
+
+/* QEMU 10 deviations from the spec (vtd-facts section 5), as XFAIL. */
+static const struct {
+	u8 spec;
+	u8 qemu;
+	const char *why;
+} qemu_reasons[] = {
+	{ 0x59, 0x5b, "QEMU reports a non-present PASID entry as 0x5B, not 0x59" },
+};
+
+static bool reason_matches(struct ktap_case *c, u8 want, u8 got)
+{
+	if (want == got)
+		return true;
+	if (!platform_is_qemu())
+		return false;
+	for (unsigned int i = 0; i < ARRAY_SIZE(qemu_reasons); i++) {
+		if (qemu_reasons[i].spec == want && qemu_reasons[i].qemu == got) {
+			ktap_xfail(c, "%s", qemu_reasons[i].why);
+			return true;
+		}
+	}
+	return false;
+}
+
+static const struct chunk *chunk_for(const struct chunk *ch, unsigned int n,
+				     u64 page)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (ch[i].fault && (ch[i].iova & ~(PAGE_SIZE - 1)) == page)
+			return &ch[i];
+	return NULL;
+}
+
+/*
+ * Every recorded fault must be one the walker predicted, with its reason,
+ * the device's source id and the access type; a predicted fault must be
+ * recorded (one per source at a time: QEMU has one recording register).
+ */
+static bool check_faults(struct ktap_case *c, struct dma_ctx *x,
+			 const struct chunk *ch, unsigned int n, bool write)
+{
+	struct fault_log log;
+	bool expected = false, ok = true;
+
+	for (unsigned int i = 0; i < n; i++)
+		expected |= ch[i].fault;
+	fault_drain(x->iommu, &log);
+	for (unsigned int i = 0; i < MIN(log.nr, FAULT_LOG_MAX); i++) {
+		const struct vtd_fault *f = &log.f[i];
+		const struct chunk *k = chunk_for(ch, n, f->addr);
+
+		fault_print(x->iommu, f);
+		if (!k) {
+			ktap_fail(c, "fault at 0x%llx that the walker did not predict",
+				  (unsigned long long)f->addr);
+			ok = false;
+		} else if (!reason_matches(c, k->reason, f->reason) ||
+			   f->sid != x->edu->sid || f->read == write) {
+			ktap_fail(c, "fault at 0x%llx: reason 0x%02x sid 0x%04x %s, walker says reason 0x%02x (%s) sid 0x%04x %s",
+				  (unsigned long long)f->addr, f->reason, f->sid,
+				  f->read ? "read" : "write", k->reason,
+				  vtd_fault_reason_name(k->reason), x->edu->sid,
+				  write ? "write" : "read");
+			vtd_walk_print(dma_walk(x, k->iova, write));
+			ok = false;
+		}
+	}
+	if (expected && !log.nr) {
+		for (unsigned int i = 0; i < n; i++)
+			if (ch[i].fault)
+				ktap_fail(c, "no fault recorded; the walker says 0x%llx faults with reason 0x%02x (%s)",
+					  (unsigned long long)ch[i].iova,
+					  ch[i].reason,
+					  vtd_fault_reason_name(ch[i].reason));
+		ok = false;
+	}
+	if (log.overflow)
+		ktap_diag("fault overflow (FSTS.PFO) was set");
+	return ok;
+}
+
+/* Where in the target a word of the buffer turned up, for the report. */
+static void report_landing(const struct dma_target *t, u32 word)
+{
+	const u32 *w = target_words(t);
+
+	for (u64 i = 0; i < target_bytes(t) / 4; i++) {
+		if (w[i] == word) {
+			ktap_diag("buffer word 0x%08x found at 0x%llx", word,
+				  (unsigned long long)(virt_to_phys(t->guard) + i * 4));
+			return;
+		}
+	}
+	ktap_diag("buffer word 0x%08x found nowhere in the target", word);
+}
+
+static u32 expected_word(const struct dma_target *t, const struct chunk *ch,
+			 unsigned int n, const u32 *buf, u64 i)
+{
+	u64 pa = virt_to_phys(t->guard) + i * 4;
+
+	for (unsigned int k = 0; k < n; k++) {
+		if (!ch[k].fault && pa >= ch[k].phys && pa < ch[k].phys + ch[k].len)
+			return buf[(ch[k].buf_off + (pa - ch[k].phys)) / 4];
+	}
+	return CANARY_TAG | (i & WORD_INDEX_MASK);
+}
+
+/* Every word of guards and target is what the chunks say, nothing else. */
+static bool check_memory(struct ktap_case *c, const struct dma_target *t,
+			 const struct chunk *ch, unsigned int n, const u32 *buf)
+{
+	const u32 *w = target_words(t);
+	unsigned int shown = 0, bad = 0;
+
+	for (u64 i = 0; i < target_bytes(t) / 4; i++) {
+		u32 want = expected_word(t, ch, n, buf, i);
+
+		if (w[i] == want)
+			continue;
+		if (shown++ < MISMATCHES_SHOWN)
+			ktap_diag("0x%llx: 0x%08x, expected 0x%08x",
+				  (unsigned long long)(virt_to_phys(t->guard) + i * 4),
+				  w[i], want);
+		bad++;
+	}
+	if (!bad)
+		return true;
+	ktap_fail(c, "%u words differ in the target and its guard pages", bad);
+	if (n)
+		report_landing(t, buf[ch[0].buf_off / 4]);
+	return false;
+}
+
+static bool chunks_inside(struct ktap_case *c, const struct dma_target *t,
+			  const struct chunk *ch, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		if (ch[i].fault || in_region(t, ch[i].phys, ch[i].len))
+			continue;
+		ktap_fail(c, "0x%llx would land at 0x%llx, outside its target and guards: not run",
+			  (unsigned long long)ch[i].iova,
+			  (unsigned long long)ch[i].phys);
+		return false;
+	}
+	return true;
+}
+
+static void fill_pattern(u32 *w, u64 words, u32 tag, u32 seq)
+{
+	for (u64 i = 0; i < words; i++)
+		w[i] = tag | (seq & 0xff) << 16 | (i & 0xffff);
+}
+
+int dma_prime(struct ktap_case *c, struct dma_ctx *x)
+{
+	u32 *v = phys_to_virt(x->verify.phys);
+	struct fault_log log;
+	int ret;
+
+	fill_pattern(v, EDU_BUF_SIZE / 4, BUF_TAG, ++x->seq);
+	ret = edu_dma(x->edu, x->verify.phys, EDU_BUF_SIZE, false);
+	if (!ret && fault_drain(x->iommu, &log)) {
+		fault_print(x->iommu, &log.f[0]);
+		ret = -EIO;
+	}
+	if (ret) {
+		ktap_fail(c, "loading the device buffer from 0x%llx failed (%d)",
+			  (unsigned long long)x->verify.phys, ret);
+		x->buf_known = false;
+		return ret;
+	}
+	memcpy(x->buf, v, sizeof(x->buf));
+	x->buf_known = true;
+	return 0;
+}
+
+static void print_walks(struct dma_ctx *x, const struct chunk *ch,
+			unsigned int n, bool write)
+{
+	for (unsigned int i = 0; i < n; i++)
+		vtd_walk_print(dma_walk(x, ch[i].iova, write));
+}
+
+static bool valid_request(struct ktap_case *c, u64 iova, u32 len)
+{
+	if (len && len <= EDU_BUF_SIZE && !(iova & 3) && !(len & 3))
+		return true;
+	ktap_fail(c, "test bug: DMA of %u bytes at 0x%llx", len,
+		  (unsigned long long)iova);
+	return false;
+}
+
+bool dma_target_intact(struct ktap_case *c, const struct dma_target *t)
+{
+	return check_memory(c, t, NULL, 0, NULL);
+}
+
+bool dma_check_write(struct ktap_case *c, struct dma_ctx *x,
+		     const struct dma_target *t, u64 iova, u32 len,
+		     const struct dma_intent *intent)
+{
+	struct chunk ch[CHUNKS_MAX];
+	unsigned int n;
+	bool agree, ok;
+
+	if (!valid_request(c, iova, len))
+		return false;
+	if (!x->buf_known && dma_prime(c, x))
+		return false;
+	dma_target_fill(t);
+	n = plan(c, x, iova, len, true, intent, ch, &agree);
+	if (!chunks_inside(c, t, ch, n))
+		return false;
+	if (edu_dma(x->edu, iova, len, true)) {
+		ktap_fail(c, "the DMA did not complete");
+		return false;
+	}
+	ok = check_memory(c, t, ch, n, x->buf);
+	ok &= check_faults(c, x, ch, n, true);
+	/* plan() already showed the walks it disagreed with. */
+	if (!ok && agree)
+		print_walks(x, ch, n, true);
+	return ok && agree;
+}
+
+/* The bytes a read of @k should deliver: the source under walker phys. */
+static bool read_delivered(struct ktap_case *c, const struct dma_target *t,
+			   const struct chunk *k, const u32 *got)
+{
+	const u32 *src = phys_to_virt(k->fault ? k->intent_pa : k->phys);
+
+	if (k->fault) {
+		if (!k->intent_land && k->intent_pa && in_target(t, k->intent_pa, k->len) &&
+		    !memcmp(got, src, k->len)) {
+			ktap_fail(c, "read at 0x%llx faulted yet delivered the data at 0x%llx",
+				  (unsigned long long)k->iova,
+				  (unsigned long long)k->intent_pa);
+			return false;
+		}
+		return true;
+	}
+	if (!memcmp(got, src, k->len))
+		return true;
+	ktap_fail(c, "read at 0x%llx delivered 0x%08x..., the walker says the data at 0x%llx (0x%08x...)",
+		  (unsigned long long)k->iova, got[0],
+		  (unsigned long long)k->phys, src[0]);
+	return false;
+}
+
+bool dma_check_read(struct ktap_case *c, struct dma_ctx *x,
+		    const struct dma_target *t, u64 iova, u32 len,
+		    const struct dma_intent *intent)
+{
+	struct chunk ch[CHUNKS_MAX];
+	u32 *v = phys_to_virt(x->verify.phys);
+	unsigned int n;
+	bool agree, ok;
+
+	if (!valid_request(c, iova, len))
+		return false;
+	fill_pattern(target_words(t), target_bytes(t) / 4, SRC_TAG, ++x->seq);
+	n = plan(c, x, iova, len, false, intent, ch, &agree);
+	if (!chunks_inside(c, t, ch, n))
+		return false;
+	if (edu_dma(x->edu, iova, len, false)) {
+		ktap_fail(c, "the DMA did not complete");
+		return false;
+	}
+	ok = check_faults(c, x, ch, n, false);
+	/* What arrived is now in the buffer: write it where we can see it. */
+	x->buf_known = false;
+	dma_target_fill(&x->verify);
+	if (edu_dma(x->edu, x->verify.phys, len, true) ||
+	    fault_drain(x->iommu, &(struct fault_log){ 0 })) {
+		ktap_fail(c, "writing the buffer back to the verify page failed");
+		return false;
+	}
+	for (unsigned int i = 0; i < n; i++)
+		ok &= read_delivered(c, t, &ch[i], v + ch[i].buf_off / 4);
+	if (!ok && agree)
+		print_walks(x, ch, n, false);
+	return ok && agree;
+}
