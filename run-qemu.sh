@@ -104,7 +104,9 @@ qemu_args() {	# CONFIG IMAGE
 	      -device isa-debug-exit,iobase=0xf4,iosize=0x04)
 	# intel-iommu must come before the PCI devices it translates for.
 	[ "$props" = "-" ] || args+=(-device "intel-iommu,$props")
-	args+=(-device edu,dma_mask=0xffffffffffffffff)
+	# Two edu devices: DMA from two requester ids into two domains.
+	args+=(-device edu,dma_mask=0xffffffffffffffff
+	       -device edu,dma_mask=0xffffffffffffffff)
 	args+=("${extra[@]}")
 }
 

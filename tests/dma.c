@@ -184,7 +184,33 @@ static const struct {
 	const char *why;
 } qemu_reasons[] = {
 	{ 0x59, 0x5b, "QEMU reports a non-present PASID entry as 0x5B, not 0x59" },
+	{ 0x79, 0x05, "QEMU reports scalable-mode second-stage faults with legacy reason codes" },
+	{ 0x79, 0x06, "QEMU reports scalable-mode second-stage faults with legacy reason codes" },
+	{ 0x85, 0x05, "QEMU reports scalable-mode second-stage faults with legacy reason codes" },
+	{ 0x86, 0x06, "QEMU reports scalable-mode second-stage faults with legacy reason codes" },
+	{ 0x7a, 0x0c, "QEMU reports scalable-mode second-stage faults with legacy reason codes" },
+	{ 0x84, 0x04, "QEMU reports scalable-mode second-stage faults with legacy reason codes" },
 };
+
+/*
+ * 7.3.1: PP is set only for requests with a PASID. QEMU sets it for
+ * requests without one too (it reports the RID_PASID it used).
+ */
+static bool pasid_matches(struct ktap_case *c, const struct dma_ctx *x,
+			  const struct vtd_fault *f)
+{
+	if (f->pasid_present == x->pasid_present &&
+	    (!f->pasid_present || f->pasid == x->pasid))
+		return true;
+	if (platform_is_qemu() && !x->pasid_present && f->pasid_present) {
+		ktap_xfail(c, "QEMU sets PASID Present in faults of requests without PASID");
+		return true;
+	}
+	ktap_fail(c, "fault PASID %s 0x%x, the request had %s 0x%x",
+		  f->pasid_present ? "present" : "absent", f->pasid,
+		  x->pasid_present ? "PASID" : "no PASID", x->pasid);
+	return false;
+}
 
 static bool reason_matches(struct ktap_case *c, u8 want, u8 got)
 {
@@ -234,7 +260,8 @@ static bool check_faults(struct ktap_case *c, struct dma_ctx *x,
 				  (unsigned long long)f->addr);
 			ok = false;
 		} else if (!reason_matches(c, k->reason, f->reason) ||
-			   f->sid != x->edu->sid || f->read == write) {
+			   f->sid != x->edu->sid || f->read == write ||
+			   !pasid_matches(c, x, f)) {
 			ktap_fail(c, "fault at 0x%llx: reason 0x%02x sid 0x%04x %s, walker says reason 0x%02x (%s) sid 0x%04x %s",
 				  (unsigned long long)f->addr, f->reason, f->sid,
 				  f->read ? "read" : "write", k->reason,

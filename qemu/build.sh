@@ -1,0 +1,274 @@
+#!/usr/bin/env bash
+# Build vtdtest's patched QEMU: qemu-system-x86_64 from Debian's QEMU 10.0
+# source package (trixie) with the patches in qemu/patches applied
+# (intel-iommu x-nested, edu PASID DMA; see qemu/README.md).
+#
+# Prints the absolute path of the binary on stdout; everything else goes
+# to stderr.  Exits nonzero with a message on any failure.
+#
+# The result is cached under ${VTDTEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vtdtest}/qemu,
+# keyed by the source package version and the hashes of the patches and of
+# this script.  A build for the current patches and script is reused without
+# asking the archive, whichever source version it was built from; the next
+# change of the patches or of this script (or --rebuild) builds from the
+# version the archive has then.  A build happens in a temporary directory
+# that is renamed into place only once it succeeded.
+#
+# Usage: qemu/build.sh [--rebuild]
+# Run the binary with -L /usr/share/qemu (OVMF comes from Debian's ovmf).
+# Archive suites it needs (trixie deb-src, bookworm-backports) are added by
+# copying the URIs of the machine's existing Debian source entry.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cache=${VTDTEST_CACHE:-${XDG_CACHE_HOME:-${HOME:?}/.cache}/vtdtest}
+qcache=$cache/qemu
+src_suite=trixie
+meson_min=1.5
+firmwarepath=/usr/share/qemu:/usr/share/seabios:/usr/lib/ipxe/qemu
+
+log() { printf 'qemu/build.sh: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+rebuild=
+for arg in "$@"; do
+	case $arg in
+	--rebuild) rebuild=1 ;;
+	-h|--help) sed -n '2,21s/^# \{0,1\}//p' "$0" >&2; exit 0 ;;
+	*) die "unknown argument '$arg' (usage: qemu/build.sh [--rebuild])" ;;
+	esac
+done
+
+shopt -s nullglob
+patches=("$here"/patches/*.patch)
+shopt -u nullglob
+[ ${#patches[@]} -gt 0 ] || die "no patches in $here/patches"
+
+# Hash of the patch series (names and contents) and of this script.
+inputs_hash() {
+	local f
+	{
+		for f in "${patches[@]}"; do
+			printf '%s\n' "${f##*/}"
+			cat "$f"
+		done
+		cat "$here/build.sh"
+	} | sha256sum | cut -c1-16
+}
+hash=$(inputs_hash)
+
+# Fast path: a finished build for these inputs.
+if [ -z "$rebuild" ]; then
+	found=
+	for d in "$qcache"/qemu-*-"$hash"; do
+		[ -x "$d/bin/qemu-system-x86_64" ] && found=$d
+	done
+	if [ -n "$found" ]; then
+		printf '%s\n' "$found/bin/qemu-system-x86_64"
+		exit 0
+	fi
+fi
+
+# --- slow path: install what is missing, fetch, patch, build -------------
+
+as_root() {
+	if [ "$(id -u)" = 0 ]; then "$@"
+	elif command -v sudo >/dev/null; then sudo "$@"
+	else die "need root to run: $*"
+	fi
+}
+
+# URIs of the machine's existing Debian entry (never a host written here).
+debian_uri() {
+	local f uri
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		case ${f##*/} in vtdtest-*) continue ;; esac
+		grep -q '^Suites:.*bookworm' "$f" || continue
+		uri=$(awk '/^URIs:/ && !/security/ {print $2; exit}' "$f")
+		[ -n "$uri" ] && { echo "$uri"; return; }
+	done
+	[ -f /etc/apt/sources.list ] &&
+		awk '$1 == "deb" && $3 ~ /^bookworm$/ {print $2; exit}' /etc/apt/sources.list
+}
+
+apt_updated=
+apt_update() {
+	[ -n "$apt_updated" ] && return 0
+	log "apt-get update"
+	as_root apt-get update -qq >&2 || die "apt-get update failed"
+	apt_updated=1
+}
+
+# add_suite FILE-SUFFIX TYPES SUITE: add an apt source unless present.
+add_suite() {
+	local name=$1 types=$2 suite=$3 list uri
+	list=/etc/apt/sources.list.d/vtdtest-$name.sources
+	[ -f "$list" ] && return 0
+	uri=$(debian_uri)
+	[ -n "$uri" ] || die "no Debian source entry to copy the URIs from"
+	log "adding apt suite $suite ($types) in $list"
+	as_root tee "$list" >/dev/null <<EOT
+Types: $types
+URIs: $uri
+Suites: $suite
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOT
+	apt_updated=
+}
+
+missing() {
+	local p out=()
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			out+=("$p")
+	done
+	echo "${out[@]:-}"
+}
+
+apt_install() {
+	local pkgs
+	pkgs=$(missing "$@")
+	[ -n "$pkgs" ] || return 0
+	apt_update
+	log "installing $pkgs"
+	# shellcheck disable=SC2086
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends $pkgs >&2 || die "apt-get install $pkgs failed"
+}
+
+meson_ok() {
+	command -v meson >/dev/null &&
+		dpkg --compare-versions "$(meson --version 2>/dev/null)" ge "$meson_min"
+}
+
+install_deps() {
+	# seabios and ipxe-qemu: firmware the q35 machine of the qtest loads
+	apt_install dpkg-dev xz-utils patch gcc pkg-config ninja-build \
+		libglib2.0-dev python3 python3-venv ovmf seabios ipxe-qemu
+	if ! meson_ok; then
+		add_suite bookworm-backports deb bookworm-backports
+		apt_update
+		log "installing meson from bookworm-backports"
+		as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends -t bookworm-backports meson >&2 ||
+			die "installing meson from bookworm-backports failed"
+		meson_ok || die "meson $meson_min or newer not found after install"
+	fi
+}
+
+# Print the .dsc file name apt would fetch for qemu in $src_suite.
+source_dsc() {
+	apt-get source --print-uris -qq "qemu/$src_suite" 2>/dev/null |
+		awk '{gsub(/\x27/, "", $2)} $2 ~ /\.dsc$/ {print $2; exit}'
+}
+
+mkdir -p "$qcache" || die "cannot create cache directory $qcache"
+exec 9>"$qcache/.lock"
+flock 9 || die "cannot lock $qcache/.lock"
+
+# Another run may have finished the same build while this one waited.
+if [ -z "$rebuild" ]; then
+	for d in "$qcache"/qemu-*-"$hash"; do
+		if [ -x "$d/bin/qemu-system-x86_64" ]; then
+			printf '%s\n' "$d/bin/qemu-system-x86_64"
+			exit 0
+		fi
+	done
+fi
+
+# Leftovers of interrupted builds (the lock says none is running).
+rm -rf "$qcache"/tmp.*
+
+install_deps
+add_suite "$src_suite-src" deb-src "$src_suite"
+dsc=$(source_dsc || true)
+if [ -z "$dsc" ]; then
+	apt_update
+	dsc=$(source_dsc || true)
+fi
+[ -n "$dsc" ] || die "apt finds no qemu source package in $src_suite"
+version=${dsc#qemu_}
+version=${version%.dsc}
+key=qemu-$version-$hash
+final=$qcache/$key
+log "building $key (QEMU source $version from $src_suite)"
+
+start=$SECONDS
+tmp=$(mktemp -d "$qcache/tmp.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+
+(cd "$tmp" && apt-get source -qq "qemu/$src_suite") >"$tmp/fetch.log" 2>&1 || {
+	tail -n 20 "$tmp/fetch.log" >&2
+	die "apt-get source qemu/$src_suite failed"
+}
+srcdir=$(find "$tmp" -mindepth 1 -maxdepth 1 -type d -name 'qemu-*' | head -n 1)
+[ -n "$srcdir" ] && [ -f "$srcdir/configure" ] ||
+	die "no unpacked QEMU source in $tmp"
+
+for p in "${patches[@]}"; do
+	log "applying ${p##*/}"
+	patch -d "$srcdir" -p1 --batch --forward --quiet <"$p" >&2 ||
+		die "patch ${p##*/} does not apply to QEMU $version"
+done
+
+mkdir "$tmp/build"
+log "configuring"
+(cd "$tmp/build" && "$srcdir/configure" \
+	--target-list=x86_64-softmmu \
+	--without-default-features \
+	--enable-tcg \
+	--disable-fdt \
+	--disable-download \
+	--disable-docs \
+	--disable-debug-info \
+	--disable-install-blobs \
+	--disable-relocatable \
+	--python=/usr/bin/python3 \
+	--firmwarepath="$firmwarepath") >"$tmp/configure.log" 2>&1 || {
+	tail -n 30 "$tmp/configure.log" >&2
+	die "configure failed (log above)"
+}
+
+log "compiling with $(nproc) jobs (about 3 minutes on 2 cores)"
+ninja -C "$tmp/build" -j "$(nproc)" qemu-system-x86_64 \
+	tests/qtest/intel-iommu-test >"$tmp/ninja.log" 2>&1 || {
+	grep -E -B2 -A8 'error|FAILED' "$tmp/ninja.log" | tail -n 40 >&2
+	die "compile failed (errors above)"
+}
+
+"$tmp/build/qemu-system-x86_64" --version >/dev/null ||
+	die "the built qemu-system-x86_64 does not run"
+
+mkdir -p "$tmp/out/bin"
+cp "$tmp/build/qemu-system-x86_64" "$tmp/out/bin/"
+
+# The binary enters the cache only if QEMU's intel-iommu qtest passes
+# (it covers x-nested and edu's PASID DMA, see patches/0006).  The qtest
+# runs the copy: next to the build tree's qemu-bundle QEMU would look for
+# firmware inside it instead of the configured firmware path.
+log "running the intel-iommu qtest"
+(cd "$tmp/build" && QTEST_QEMU_BINARY="$tmp/out/bin/qemu-system-x86_64" \
+	timeout 300 tests/qtest/intel-iommu-test --tap) >"$tmp/qtest.log" 2>&1 || {
+	grep -v '^# starting QEMU' "$tmp/qtest.log" | tail -n 30 >&2
+	die "the intel-iommu qtest failed (output above)"
+}
+grep -E '^(ok|not ok) ' "$tmp/qtest.log" | sed 's/^/  qtest: /' >&2
+{
+	echo "source: qemu $version ($src_suite)"
+	echo "inputs: $hash"
+	for p in "${patches[@]}"; do echo "patch: ${p##*/}"; done
+	echo "built: $(date -u +%Y-%m-%dT%H:%M:%SZ) in $((SECONDS - start)) s"
+	grep -E '^(ok|not ok) ' "$tmp/qtest.log" | sed 's/^/qtest: /'
+} >"$tmp/out/build-info.txt"
+
+rm -rf "$final"
+mv -T "$tmp/out" "$final" || die "cannot move the build into $final"
+# Older builds are of no further use.
+for d in "$qcache"/qemu-*; do
+	[ "$d" = "$final" ] || rm -rf "$d"
+done
+log "built in $((SECONDS - start)) s"
+printf '%s\n' "$final/bin/qemu-system-x86_64"
