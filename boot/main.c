@@ -59,6 +59,7 @@ void kernel_main(struct boot_info *bi)
 	palloc_init(bi->pool_base, bi->pool_pages);
 	memmap_init(bi);
 	pci_init();
+	vtd_verbose = bi->config.verbose;
 	iommu_platform_init();
 
 	failed = runner_run(&bi->config);

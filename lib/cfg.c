@@ -145,6 +145,14 @@ static bool set_tests(struct cfg *cfg, const char *v)
 	return true;
 }
 
+static bool set_verbose(struct cfg *cfg, const char *v)
+{
+	if (!streq(v, "0") && !streq(v, "1"))
+		return false;
+	cfg->verbose = v[0] == '1';
+	return true;
+}
+
 static bool set_inject(struct cfg *cfg, const char *v)
 {
 	if (streq(v, "break_mapping"))
@@ -166,6 +174,7 @@ static const struct cfg_key {
 	{ "serial", set_serial, "com1..com4 or an I/O port" },
 	{ "baud", set_baud, "a divisor of 115200" },
 	{ "pool_mb", set_pool_mb, "8..2048" },
+	{ "verbose", set_verbose, "0 or 1" },
 	{ "inject", set_inject, "none or break_mapping" },
 };
 

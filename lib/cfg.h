@@ -9,6 +9,7 @@
  *	serial=com1		com1..com4 or an I/O port such as 0x2f8
  *	baud=115200		a divisor of 115200
  *	pool_mb=64		page pool below 4 GiB, 8..2048 MiB
+ *	verbose=0		1: print every PASID entry and QI descriptor
  *	inject=break_mapping	corrupt a mapping on purpose (legacy,
  *				scalable_*: single_page) to show the trace
  */
@@ -39,6 +40,7 @@ struct cfg {
 	u32 baud;
 	u32 pool_mb;
 	enum cfg_inject inject;
+	bool verbose;
 	unsigned int nr_errors;		/* may exceed CFG_MAX_ERRORS */
 	char errors[CFG_MAX_ERRORS][CFG_ERROR_LEN];
 };

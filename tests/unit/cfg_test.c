@@ -27,13 +27,15 @@ UNIT_TEST(cfg_every_key)
 		      "baud=57600\n"
 		      "\n"
 		      "pool_mb=0x80\n"
-		      "inject=break_mapping\n");
+		      "inject=break_mapping\n"
+		      "verbose=1\n");
 	EXPECT_STR(c.tests, "dmar.*,hw_info");
 	EXPECT_U64(c.on_finish, CFG_FINISH_POWEROFF);
 	EXPECT_U64(c.serial_port, 0x2f8);
 	EXPECT_U64(c.baud, 57600);
 	EXPECT_U64(c.pool_mb, 128);
 	EXPECT_U64(c.inject, CFG_INJECT_BREAK_MAPPING);
+	EXPECT_U64(c.verbose, 1);
 	EXPECT_U64(c.nr_errors, 0);
 
 	cfg_parse(&c, "serial=0x2e8\non_finish=reset\ninject=break");

@@ -12,6 +12,8 @@
 
 #define VER_ALL_ONES	0xffffffffU
 
+bool vtd_verbose;
+
 static void read_pending_faults(struct intel_iommu *iommu)
 {
 	struct iommu_entry_state *e = &iommu->entry;
@@ -437,6 +439,7 @@ int vtd_device_init(struct vtd_device *dev, struct intel_iommu *iommu,
 	memset(dev, 0, sizeof(*dev));
 	dev->iommu = iommu;
 	dev->sid = sid;
+	dev->pasid.sid = sid;
 	return iommu->sm ? pasid_table_init(&dev->pasid) : 0;
 }
 

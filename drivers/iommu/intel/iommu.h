@@ -19,6 +19,12 @@
 #define DOMAIN_MAX_ATTACH	8
 #define IOMMU_ENTRY_FAULTS	8	/* fault records kept from entry */
 
+/*
+ * verbose=1: every PASID entry written and every invalidation descriptor
+ * submitted is printed, for diffing against what Linux writes.
+ */
+extern bool vtd_verbose;
+
 /* IOMMU_HW_INFO_VTD_ERRATA_772415_SPR17, which Linux always reports. */
 #define IOMMU_HW_INFO_VTD_ERRATA_772415_SPR17	BIT(0)
 

@@ -13,6 +13,21 @@
 
 #define PASID_DIR_ENTRIES	(PASID_DIR_PAGES * 512)
 
+/* The line issue 5 fixes, for engineers to diff against Linux. */
+static void print_entry(const struct intel_iommu *iommu,
+			const struct pasid_table *t, u32 pasid,
+			const struct pasid_entry *pe)
+{
+	if (!vtd_verbose)
+		return;
+	ktap_diag("pasid-entry unit=%u sid=0x%04x pasid=%u: 0x%016llx 0x%016llx 0x%016llx 0x%016llx 0x%016llx 0x%016llx 0x%016llx 0x%016llx",
+		  iommu->seq, t->sid, pasid,
+		  (unsigned long long)pe->val[0], (unsigned long long)pe->val[1],
+		  (unsigned long long)pe->val[2], (unsigned long long)pe->val[3],
+		  (unsigned long long)pe->val[4], (unsigned long long)pe->val[5],
+		  (unsigned long long)pe->val[6], (unsigned long long)pe->val[7]);
+}
+
 int pasid_table_init(struct pasid_table *t)
 {
 	t->dir = hw_alloc_pages(PASID_DIR_PAGES, PASID_DIR_PAGES);
@@ -103,11 +118,12 @@ static struct pasid_entry *fresh_entry(struct pasid_table *t, u32 pasid,
 	return pe;
 }
 
-static int make_present(struct intel_iommu *iommu, struct pasid_entry *pe,
-			u32 pasid, u16 did)
+static int make_present(struct intel_iommu *iommu, struct pasid_table *t,
+			struct pasid_entry *pe, u32 pasid, u16 did)
 {
 	hw_wmb();
 	pe->val[0] |= PE0_P;
+	print_entry(iommu, t, pasid, pe);
 	return flush_new_entry(iommu, pe, pasid, did);
 }
 
@@ -143,7 +159,7 @@ int pasid_setup_first_level(struct intel_iommu *iommu, struct pasid_table *t,
 	pe->val[1] = did | pwsnp(iommu);
 	pe->val[0] = (u64)unit_agaw(iommu) << PE0_AW_SHIFT |
 		     PGTT_FIRST_STAGE << PE0_PGTT_SHIFT;
-	return make_present(iommu, pe, pasid, did);
+	return make_present(iommu, t, pe, pasid, did);
 }
 
 int pasid_setup_second_level(struct intel_iommu *iommu, struct pasid_table *t,
@@ -163,7 +179,7 @@ int pasid_setup_second_level(struct intel_iommu *iommu, struct pasid_table *t,
 		     PGTT_SECOND_STAGE << PE0_PGTT_SHIFT |
 		     (dirty_tracking ? PE0_SSADE : 0);
 	pe->val[1] = did | pwsnp(iommu);
-	return make_present(iommu, pe, pasid, did);
+	return make_present(iommu, t, pe, pasid, did);
 }
 
 int pasid_setup_pass_through(struct intel_iommu *iommu, struct pasid_table *t,
@@ -178,7 +194,7 @@ int pasid_setup_pass_through(struct intel_iommu *iommu, struct pasid_table *t,
 	pe->val[0] = (u64)unit_agaw(iommu) << PE0_AW_SHIFT |
 		     PGTT_PASS_THROUGH << PE0_PGTT_SHIFT;
 	pe->val[1] = FLPT_DEFAULT_DID | pwsnp(iommu);
-	return make_present(iommu, pe, pasid, FLPT_DEFAULT_DID);
+	return make_present(iommu, t, pe, pasid, FLPT_DEFAULT_DID);
 }
 
 /* intel_pasid_setup_nested(): the checks in Linux's order (vtd-facts 1). */
@@ -225,7 +241,7 @@ int pasid_setup_nested(struct intel_iommu *iommu, struct pasid_table *t,
 	if (cfg->s2_dirty_tracking)
 		pe->val[0] |= PE0_SSADE;
 	pe->val[0] |= PGTT_NESTED << PE0_PGTT_SHIFT;
-	return make_present(iommu, pe, pasid, cfg->did);
+	return make_present(iommu, t, pe, pasid, cfg->did);
 }
 
 /*
@@ -248,6 +264,7 @@ int pasid_tear_down_entry(struct intel_iommu *iommu, struct pasid_table *t,
 	pe->val[0] &= ~PE0_P;
 	hw_wmb();
 	flush_line(iommu, pe, sizeof(*pe));
+	print_entry(iommu, t, pasid, pe);
 	ret = flush_pasid_cache(iommu, QI_PC_PASID, did, pasid);
 	if (!ret && (pgtt == PGTT_PASS_THROUGH || pgtt == PGTT_FIRST_STAGE))
 		ret = flush_piotlb(iommu, QI_PIOTLB_PASID, did, pasid, 0, 0, false);
@@ -255,5 +272,6 @@ int pasid_tear_down_entry(struct intel_iommu *iommu, struct pasid_table *t,
 		ret = flush_iotlb(iommu, QI_IOTLB_DOMAIN, did, 0, 0, false);
 	memset(pe, 0, sizeof(*pe));
 	flush_line(iommu, pe, sizeof(*pe));
+	print_entry(iommu, t, pasid, pe);
 	return ret;
 }

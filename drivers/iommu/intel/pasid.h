@@ -20,6 +20,7 @@ struct intel_iommu;
 struct pasid_table {
 	u64 *dir;			/* 512 directory entries */
 	unsigned int max_pasid;
+	u16 sid;			/* the device it belongs to */
 };
 
 /* PASID_FLAG_* of intel_pasid_setup_first_level(). */

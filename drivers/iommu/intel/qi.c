@@ -80,6 +80,20 @@ static struct qi_desc *slot(struct intel_qi *qi, unsigned int i)
 	return (struct qi_desc *)((u8 *)qi->desc + ((i % QI_LENGTH) << qi->shift));
 }
 
+static void print_desc(const struct intel_iommu *iommu, const struct qi_desc *d)
+{
+	if (!vtd_verbose)
+		return;
+	if (iommu->qi.shift == QI_DESC_SHIFT_128)
+		ktap_diag("qi unit=%u: 0x%016llx 0x%016llx", iommu->seq,
+			  (unsigned long long)d->qw0, (unsigned long long)d->qw1);
+	else
+		ktap_diag("qi unit=%u: 0x%016llx 0x%016llx 0x%016llx 0x%016llx",
+			  iommu->seq, (unsigned long long)d->qw0,
+			  (unsigned long long)d->qw1, (unsigned long long)d->qw2,
+			  (unsigned long long)d->qw3);
+}
+
 static void put_desc(struct intel_qi *qi, unsigned int i, const struct qi_desc *d)
 {
 	memcpy(slot(qi, i), d, 1U << qi->shift);
@@ -160,8 +174,11 @@ static int submit(struct intel_iommu *iommu, const struct qi_desc *descs,
 	};
 	struct qi_desc wait = qi_desc_wait(s.seq, hw_virt_to_phys((void *)qi->status));
 
-	for (unsigned int i = 0; i < n; i++)
+	for (unsigned int i = 0; i < n; i++) {
+		print_desc(iommu, &descs[i]);
 		put_desc(qi, s.first + i, &descs[i]);
+	}
+	print_desc(iommu, &wait);
 	put_desc(qi, s.first + n, &wait);
 	qi->tail = (s.first + n + 1) % QI_LENGTH;
 	hw_wmb();
