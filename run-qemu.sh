@@ -4,7 +4,7 @@
 #   ./run-qemu.sh                     the default configuration (sm-ss)
 #   ./run-qemu.sh --list              the configurations
 #   ./run-qemu.sh --config NAME ...   these configurations (repeatable)
-#   ./run-qemu.sh --all               every stock configuration
+#   ./run-qemu.sh --all               every configuration
 #   ./run-qemu.sh --tests PATTERN     only these suites or suite.case globs
 #   ./run-qemu.sh --set KEY=VALUE     a vtdtest.cfg line (repeatable)
 #   ./run-qemu.sh --qemu PATH         another qemu-system-x86_64
@@ -23,6 +23,8 @@ default_config=sm-ss
 verdict_re='^vtdtest: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped'
 
 # name|intel-iommu properties ("-" for no IOMMU)|what it offers
+# Configurations whose properties name x-nested need the project's
+# patched QEMU (qemu/build.sh); the others run Debian's unmodified binary.
 configs=(
 	"none|-|q35 and edu without an IOMMU: no DMAR, the VT-d suites skip"
 	"legacy39|aw-bits=39|legacy mode, 39-bit guest address width"
@@ -31,7 +33,10 @@ configs=(
 	"sm-fs|x-scalable-mode=on,x-flts=on,aw-bits=48|scalable mode, first-stage translation"
 	"sm-fs-pasid|x-scalable-mode=on,x-flts=on,x-pasid-mode=on,aw-bits=48|first-stage with ECAP.PASID"
 	"sm-cm|x-scalable-mode=on,caching-mode=on,aw-bits=48|scalable mode with caching mode"
+	"nested|x-scalable-mode=on,x-nested=on,aw-bits=48|first- and second-stage and nesting (PGTT 3), PASID-tagged edu DMA (patched QEMU)"
 )
+# edu's DMA takes 100 ms of virtual time; the patched edu can be quicker.
+patched_edu_delay_ns=100000
 
 die() { printf 'run-qemu.sh: %s\n' "$*" >&2; exit 2; }
 
@@ -73,8 +78,20 @@ done
 
 "$top/scripts/install-deps.sh" build qemu || die "installing dependencies failed"
 make -s -C "$top" all >&2 || die "build failed"
-[ -n "$qemu" ] || qemu=$(command -v qemu-system-x86_64) || die "no qemu-system-x86_64"
-[ -x "$qemu" ] || die "QEMU '$qemu' is not executable"
+stock_qemu=$qemu patched_qemu=$qemu
+[ -n "$stock_qemu" ] || stock_qemu=$(command -v qemu-system-x86_64) || die "no qemu-system-x86_64"
+[ -x "$stock_qemu" ] || die "QEMU '$stock_qemu' is not executable"
+
+needs_patched() {	# CONFIG
+	[[ $(config_field "$1" 2) == *x-nested* ]]
+}
+
+# Built (or found in the cache) once, before any configuration runs.
+for name in "${selected[@]}"; do
+	if needs_patched "$name" && [ -z "$patched_qemu" ]; then
+		patched_qemu=$("$top/qemu/build.sh") || die "building the patched QEMU failed (qemu/build.sh)"
+	fi
+done
 [ -r "$ovmf" ] || die "no OVMF at $ovmf (Debian package ovmf)"
 mkdir -p "$build/logs" "$build/run"
 
@@ -95,18 +112,23 @@ run_image() {	# CONFIG
 }
 
 qemu_args() {	# CONFIG IMAGE
-	local props
+	local props edu=edu,dma_mask=0xffffffffffffffff
 	props=$(config_field "$1" 2)
+	if needs_patched "$1"; then
+		binary=$patched_qemu
+		edu="$edu,dma_delay_ns=$patched_edu_delay_ns"
+	else
+		binary=$stock_qemu
+	fi
 	args=(-M q35 -accel tcg -m 512 -nodefaults -display none -no-reboot
-	      -bios "$ovmf"
+	      -L /usr/share/qemu -bios "$ovmf"
 	      -drive "if=none,id=disk,file=$2,format=raw,snapshot=on"
 	      -device ide-hd,drive=disk,bus=ide.0,bootindex=0
 	      -device isa-debug-exit,iobase=0xf4,iosize=0x04)
 	# intel-iommu must come before the PCI devices it translates for.
 	[ "$props" = "-" ] || args+=(-device "intel-iommu,$props")
 	# Two edu devices: DMA from two requester ids into two domains.
-	args+=(-device edu,dma_mask=0xffffffffffffffff
-	       -device edu,dma_mask=0xffffffffffffffff)
+	args+=(-device "$edu" -device "$edu")
 	args+=("${extra[@]}")
 }
 
@@ -122,12 +144,12 @@ run_config() {	# CONFIG STREAM(0|1)
 	qemu_args "$name" "$img"
 	start=$EPOCHREALTIME
 	if [ "$stream" = 1 ]; then
-		timeout --foreground -k 5 "$timeout" "$qemu" "${args[@]}" \
+		timeout --foreground -k 5 "$timeout" "$binary" "${args[@]}" \
 			-chardev "stdio,id=ser0,logfile=$log,signal=off" \
-			-serial chardev:ser0 </dev/null | ktap_filter
+			-serial chardev:ser0 </dev/null 2>"$log.qemu" | ktap_filter
 		rc=${PIPESTATUS[0]}
 	else
-		timeout -k 5 "$timeout" "$qemu" "${args[@]}" \
+		timeout -k 5 "$timeout" "$binary" "${args[@]}" \
 			-serial "file:$log" </dev/null >/dev/null 2>"$log.qemu"
 		rc=$?
 	fi

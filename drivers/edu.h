@@ -17,8 +17,7 @@ struct edu {
 	struct pci_dev *pci;
 	u64 bar;
 	u16 sid;
-	unsigned int vector;	/* MSI vector, 0 when polling */
-	volatile unsigned int irqs;
+	u16 pasid_cap;		/* PASID capability offset, 0: none */
 };
 
 /* Finds BAR0, enables memory decoding and bus mastering, checks the ID. */
@@ -30,5 +29,13 @@ int edu_init(struct edu *e, struct pci_dev *pci);
  * finished.
  */
 int edu_dma(struct edu *e, u64 addr, u32 len, bool to_ram);
+/*
+ * The same as a request with PASID @pasid: only the project's patched edu
+ * (qemu/patches) can, after edu_enable_pasid(). -EIO when the device says
+ * it did not issue the request.
+ */
+int edu_dma_pasid(struct edu *e, u64 addr, u32 len, bool to_ram, u32 pasid);
+/* Sets PASID Enable in the PASID capability; -ENODEV without one. */
+int edu_enable_pasid(struct edu *e);
 
 #endif /* VTDTEST_DRIVERS_EDU_H */

@@ -11,6 +11,10 @@
 #define ECAM_BUS_SHIFT		20
 #define ECAM_DEVFN_SHIFT	12
 #define PCI_CAP_LIST_MAX	48	/* bound on a looping capability list */
+#define PCI_EXT_CAP_START	0x100
+#define PCI_EXT_CAP_MAX		((0x1000 - 0x100) / 4)
+#define PCI_EXT_CAP_ID_MASK	0xffffU
+#define PCI_EXT_CAP_NEXT_SHIFT	20
 #define PCI_BAR_MEM_TYPE_64	0x4
 #define PCI_BAR_IO		0x1
 
@@ -158,6 +162,23 @@ u8 pci_find_capability(const struct pci_dev *d, u8 id)
 		if (pci_read8(d->segment, d->bus, d->devfn, pos) == id)
 			return pos;
 		pos = pci_read8(d->segment, d->bus, d->devfn, pos + 1);
+	}
+	return 0;
+}
+
+u16 pci_find_ext_capability(const struct pci_dev *d, u16 id)
+{
+	u16 pos = PCI_EXT_CAP_START;
+
+	for (unsigned int i = 0; i < PCI_EXT_CAP_MAX && pos >= PCI_EXT_CAP_START;
+	     i++) {
+		u32 hdr = pci_read32(d->segment, d->bus, d->devfn, pos);
+
+		if (hdr == 0 || hdr == ~0U)
+			return 0;
+		if ((hdr & PCI_EXT_CAP_ID_MASK) == id)
+			return pos;
+		pos = (hdr >> PCI_EXT_CAP_NEXT_SHIFT) & ~3U;
 	}
 	return 0;
 }

@@ -57,6 +57,10 @@ void pci_write16(u16 seg, u8 bus, u8 devfn, u16 off, u16 v);
 u64 pci_bar_address(const struct pci_dev *d, unsigned int bar);
 /* The offset of capability @id in the standard list, 0 when absent. */
 u8 pci_find_capability(const struct pci_dev *d, u8 id);
+/* PCIe 6.0 7.6: extended capability @id from 0x100, 0 when absent. */
+u16 pci_find_ext_capability(const struct pci_dev *d, u16 id);
+
+#define PCI_EXT_CAP_ID_PASID	0x1b
 
 static inline u16 pci_source_id(const struct pci_dev *d)
 {

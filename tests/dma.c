@@ -352,6 +352,14 @@ static bool chunks_inside(struct ktap_case *c, const struct dma_target *t,
 	return true;
 }
 
+/* A DMA as the context's device issues it: with its PASID, or without. */
+static int device_dma(struct dma_ctx *x, u64 addr, u32 len, bool to_ram)
+{
+	if (x->pasid_present)
+		return edu_dma_pasid(x->edu, addr, len, to_ram, x->pasid);
+	return edu_dma(x->edu, addr, len, to_ram);
+}
+
 static void fill_pattern(u32 *w, u64 words, u32 tag, u32 seq)
 {
 	for (u64 i = 0; i < words; i++)
@@ -365,7 +373,7 @@ int dma_prime(struct ktap_case *c, struct dma_ctx *x)
 	int ret;
 
 	fill_pattern(v, EDU_BUF_SIZE / 4, BUF_TAG, ++x->seq);
-	ret = edu_dma(x->edu, x->verify.phys, EDU_BUF_SIZE, false);
+	ret = device_dma(x, x->verify.phys, EDU_BUF_SIZE, false);
 	if (!ret && fault_drain(x->iommu, &log)) {
 		fault_print(x->iommu, &log.f[0]);
 		ret = -EIO;
@@ -418,7 +426,7 @@ bool dma_check_write(struct ktap_case *c, struct dma_ctx *x,
 	n = plan(c, x, iova, len, true, intent, ch, &agree);
 	if (!chunks_inside(c, t, ch, n))
 		return false;
-	if (edu_dma(x->edu, iova, len, true)) {
+	if (device_dma(x, iova, len, true)) {
 		ktap_fail(c, "the DMA did not complete");
 		return false;
 	}
@@ -469,7 +477,7 @@ bool dma_check_read(struct ktap_case *c, struct dma_ctx *x,
 	n = plan(c, x, iova, len, false, intent, ch, &agree);
 	if (!chunks_inside(c, t, ch, n))
 		return false;
-	if (edu_dma(x->edu, iova, len, false)) {
+	if (device_dma(x, iova, len, false)) {
 		ktap_fail(c, "the DMA did not complete");
 		return false;
 	}
@@ -477,7 +485,7 @@ bool dma_check_read(struct ktap_case *c, struct dma_ctx *x,
 	/* What arrived is now in the buffer: write it where we can see it. */
 	x->buf_known = false;
 	dma_target_fill(&x->verify);
-	if (edu_dma(x->edu, x->verify.phys, len, true) ||
+	if (device_dma(x, x->verify.phys, len, true) ||
 	    fault_drain(x->iommu, &(struct fault_log){ 0 })) {
 		ktap_fail(c, "writing the buffer back to the verify page failed");
 		return false;

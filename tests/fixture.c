@@ -75,6 +75,10 @@ const char *fixture_setup(struct fixture *f, bool scalable)
 		return fail_setup("programming the root table", ret);
 	for (unsigned int i = 0; i < f->nr_edu; i++) {
 		ret = vtd_device_init(&f->dev[i], f->iommu, f->edu[i].sid);
+		/* Linux enables PASID only where both ends support it. */
+		if (!ret && scalable && (f->iommu->ecap & ECAP_PASID) &&
+		    !edu_enable_pasid(&f->edu[i]))
+			f->dev[i].pasid_capable = true;
 		if (!ret)
 			ret = dma_ctx_init(&f->ctx[i], f->iommu, &f->edu[i],
 					   &f->dev[i]);

@@ -13,6 +13,7 @@ static struct test_suite *const suites[] = {
 	&legacy_suite,
 	&scalable_ss_suite,
 	&scalable_fs_suite,
+	&pasid_suite,
 };
 
 static struct {

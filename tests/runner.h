@@ -52,5 +52,6 @@ extern struct test_suite hw_info_suite;
 extern struct test_suite legacy_suite;
 extern struct test_suite scalable_ss_suite;
 extern struct test_suite scalable_fs_suite;
+extern struct test_suite pasid_suite;
 
 #endif /* VTDTEST_TESTS_RUNNER_H */

@@ -517,7 +517,8 @@ static int attach_legacy(struct vtd_device *dev, struct dmar_domain *d)
 
 /*
  * The scalable context entry points at the device's PASID directory with
- * RID_PASID 0, as intel_pasid_setup_sm_context() leaves it.
+ * RID_PASID 0, and PASIDE for a device with PASID enabled, as
+ * context_entry_set_pasid_table() leaves it.
  */
 static int setup_sm_context(struct vtd_device *dev)
 {
@@ -530,7 +531,8 @@ static int setup_sm_context(struct vtd_device *dev)
 		return 0;
 	ce->val[1] = IOMMU_NO_PASID;
 	ce->val[0] = (hw_virt_to_phys(dev->pasid.dir) & SMCTX_PASIDDIRPTR_MASK) |
-		     pasid_table_pdts(&dev->pasid) << SMCTX_PDTS_SHIFT;
+		     pasid_table_pdts(&dev->pasid) << SMCTX_PDTS_SHIFT |
+		     (dev->pasid_capable ? SMCTX_PASIDE : 0);
 	hw_wmb();
 	ce->val[0] |= SMCTX_P;
 	iommu_flush_line(iommu, ce, sizeof(*ce));

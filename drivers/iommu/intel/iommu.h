@@ -110,6 +110,7 @@ struct dmar_domain {
 struct vtd_device {
 	struct intel_iommu *iommu;
 	u16 sid;			/* bus << 8 | devfn */
+	bool pasid_capable;		/* PASID capability enabled */
 	struct dmar_domain *domain;	/* on the RID, or RID_PASID */
 	struct pasid_table pasid;	/* scalable mode */
 };
