@@ -81,6 +81,7 @@ $(BUILD)/vtdtest.so: $(KERNEL_OBJS) linker.ld
 		-lgnuefi -o $@
 
 $(BUILD)/bench/bare.so: $(BUILD)/kernel/tests/bench/bare.o linker.ld
+	@mkdir -p $(@D)
 	$(LD) $(KERNEL_LDFLAGS) $(EFI_LIB)/crt0-efi-x86_64.o $< -lgnuefi -o $@
 
 %.efi: %.so

@@ -22,6 +22,7 @@ static void config(struct ktap_case *c, const void *arg)
 	const struct boot_info *bi = boot_info();
 	const struct cfg *cfg = &bi->config;
 
+	ktap_diag("vtdtest %s", VTDTEST_VERSION);
 	ktap_diag("vtdtest.cfg %s; tests='%s' on_finish=%u serial=0x%x baud=%u pool_mb=%u",
 		  bi->cfg_found ? "read" : "absent, defaults apply", cfg->tests,
 		  cfg->on_finish, cfg->serial_port, cfg->baud, cfg->pool_mb);
