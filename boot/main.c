@@ -56,6 +56,7 @@ void kernel_main(struct boot_info *bi)
 	fadt = acpi_fadt();
 	time_init(fadt ? fadt->pm_tmr_port : 0, fadt && fadt->pm_tmr_32bit,
 		  acpi_hpet_base());
+	lapic_timer_init();
 	palloc_init(bi->pool_base, bi->pool_pages);
 	memmap_init(bi);
 	pci_init();

@@ -18,9 +18,14 @@ struct edu {
 	u64 bar;
 	u16 sid;
 	u16 pasid_cap;		/* PASID capability offset, 0: none */
+	unsigned int vector;	/* completion MSI, 0: polled */
+	volatile unsigned int irqs;
 };
 
-/* Finds BAR0, enables memory decoding and bus mastering, checks the ID. */
+/*
+ * Finds BAR0, enables memory decoding and bus mastering, checks the ID,
+ * and routes the DMA completion to an MSI on this CPU when it can.
+ */
 int edu_init(struct edu *e, struct pci_dev *pci);
 /*
  * Moves @len bytes between the device buffer and bus address @addr:

@@ -6,6 +6,7 @@
 #include "boot/cpu.h"
 #include "drivers/lapic.h"
 #include "lib/io.h"
+#include "lib/time.h"
 
 #define MSR_APIC_BASE		0x1b
 #define APIC_BASE_EXTD		BIT(10)		/* x2APIC mode */
@@ -17,6 +18,14 @@
 #define APIC_EOI		0x0b0
 #define APIC_SVR		0x0f0
 #define APIC_ICR_LO		0x300
+#define APIC_LVT_TIMER		0x320
+#define APIC_TIMER_INIT		0x380
+#define APIC_TIMER_CUR		0x390
+#define APIC_TIMER_DIV		0x3e0
+#define APIC_LVT_MASKED		BIT(16)
+#define APIC_TIMER_DIV_16	0x3
+#define TIMER_CALIBRATE_US	10000
+#define TIMER_MAX_COUNT		0xffffffffULL
 #define APIC_SVR_ENABLE		BIT(8)
 #define APIC_ICR_SELF		(1U << 18)	/* destination shorthand */
 #define APIC_ICR_BUSY		BIT(12)
@@ -28,6 +37,8 @@
 
 static u64 mmio_base;
 static bool x2apic;
+static u64 timer_hz;
+static unsigned int wake_vector;
 
 static u32 lapic_read(u32 reg)
 {
@@ -83,4 +94,61 @@ void lapic_self_ipi(u8 vector)
 		if (!(lapic_read(APIC_ICR_LO) & APIC_ICR_BUSY))
 			break;
 	lapic_write(APIC_ICR_LO, APIC_ICR_SELF | vector);
+}
+
+/* The timer only has to end a halt: its handler has nothing to do. */
+static void wake(unsigned int vector, void *data)
+{
+}
+
+void lapic_timer_init(void)
+{
+	u32 left;
+
+	lapic_write(APIC_TIMER_DIV, APIC_TIMER_DIV_16);
+	lapic_write(APIC_LVT_TIMER, APIC_LVT_MASKED);
+	lapic_write(APIC_TIMER_INIT, TIMER_MAX_COUNT);
+	udelay(TIMER_CALIBRATE_US);
+	left = lapic_read(APIC_TIMER_CUR);
+	lapic_write(APIC_TIMER_INIT, 0);
+	timer_hz = (TIMER_MAX_COUNT - left) * (1000000ULL / TIMER_CALIBRATE_US);
+	wake_vector = irq_alloc_vector(wake, NULL);
+}
+
+u64 lapic_timer_hz(void)
+{
+	return timer_hz;
+}
+
+static void timer_oneshot(u64 us)
+{
+	u64 count = timer_hz * us / 1000000ULL + 1;
+
+	lapic_write(APIC_LVT_TIMER, wake_vector);
+	lapic_write(APIC_TIMER_INIT, MIN(count, TIMER_MAX_COUNT));
+}
+
+bool lapic_halt_until(bool (*done)(void *arg), void *arg, u64 timeout_us)
+{
+	u64 deadline = deadline_after_us(timeout_us);
+	bool ok;
+
+	/* Without a timer to wake us, only spinning is bounded. */
+	if (!timer_hz || !wake_vector) {
+		while (!(ok = done(arg)) && !deadline_passed(deadline))
+			cpu_relax();
+		return ok;
+	}
+	timer_oneshot(timeout_us);
+	for (;;) {
+		irq_disable();
+		if ((ok = done(arg)) || deadline_passed(deadline))
+			break;
+		/* sti;hlt: an interrupt after the check still ends the halt. */
+		safe_halt();
+	}
+	irq_disable();
+	lapic_write(APIC_TIMER_INIT, 0);
+	lapic_write(APIC_LVT_TIMER, APIC_LVT_MASKED);
+	return ok || done(arg);
 }

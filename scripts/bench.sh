@@ -17,7 +17,7 @@ boot_seconds() {	# IMAGE IOMMU-PROPS
 	local start rc
 	start=$EPOCHREALTIME
 	set +e
-	timeout 120 "$qemu" -M q35 -accel tcg -m 512 -nodefaults -display none \
+	timeout 120 "$qemu" -M q35 -accel tcg $icount -m 512 -nodefaults -display none \
 		-no-reboot -bios /usr/share/qemu/OVMF.fd \
 		-drive "if=none,id=disk,file=$1,format=raw,snapshot=on" \
 		-device ide-hd,drive=disk,bus=ide.0,bootindex=0 \
@@ -31,6 +31,7 @@ boot_seconds() {	# IMAGE IOMMU-PROPS
 }
 
 props=$(sed -n 's/^\t"sm-ss|\([^|]*\)|.*/\1/p' "$top/run-qemu.sh")
+icount=$(grep -o -- '-icount [^ ]*' "$top/run-qemu.sh" | head -n 1)
 [ -n "$props" ] || { echo "bench: cannot read sm-ss from run-qemu.sh" >&2; exit 2; }
 bare_t=() vtd_t=()
 for i in $(seq "$runs"); do
