@@ -157,6 +157,8 @@ static bool set_inject(struct cfg *cfg, const char *v)
 {
 	if (streq(v, "break_mapping"))
 		cfg->inject = CFG_INJECT_BREAK_MAPPING;
+	else if (streq(v, "exception"))
+		cfg->inject = CFG_INJECT_EXCEPTION;
 	else if (streq(v, "none"))
 		cfg->inject = CFG_INJECT_NONE;
 	else
@@ -175,7 +177,7 @@ static const struct cfg_key {
 	{ "baud", set_baud, "a divisor of 115200" },
 	{ "pool_mb", set_pool_mb, "8..2048" },
 	{ "verbose", set_verbose, "0 or 1" },
-	{ "inject", set_inject, "none or break_mapping" },
+	{ "inject", set_inject, "none, break_mapping or exception" },
 };
 
 static char *trim(char *s)

@@ -12,6 +12,8 @@
  *	verbose=0		1: print every PASID entry and QI descriptor
  *	inject=break_mapping	corrupt a mapping on purpose (legacy,
  *				scalable_*: single_page) to show the trace
+ *	inject=exception	raise #UD in boot.exception_path, to show the
+ *				crash report
  */
 #ifndef VTDTEST_LIB_CFG_H
 #define VTDTEST_LIB_CFG_H
@@ -25,6 +27,7 @@
 enum cfg_inject {
 	CFG_INJECT_NONE,
 	CFG_INJECT_BREAK_MAPPING,
+	CFG_INJECT_EXCEPTION,
 };
 
 enum cfg_finish {

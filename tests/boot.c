@@ -113,6 +113,9 @@ static void exception_path(struct ktap_case *c, const void *arg)
 		ktap_fail(c, "2 breakpoints raised, %u reached the IDT handler",
 			  exception_expected_hits());
 	exception_expect(-1);
+	/* inject=exception: what a crash looks like, end to end. */
+	if (runner_cfg()->inject == CFG_INJECT_EXCEPTION)
+		asm volatile("ud2");
 }
 
 static volatile unsigned int ipi_hits;

@@ -5,8 +5,9 @@
 # 2. Runs that must fail, and fail exactly as named: configuration none with
 #    a malformed DMAR handed to the firmware through -acpitable (each must
 #    end in its named failing dmar cases and exit 1, not hang, crash or
-#    pass), and a mapping broken on purpose, which must show the walker's
-#    trace.
+#    pass), a mapping broken on purpose, which must show the walker's
+#    trace, and a CPU exception, which must print its report, close the
+#    KTAP document and exit 2.
 # The last line totals the cases: vtdtest: P passed, F failed, S skipped,
 # where each expected-failure run counts as one case of its own.
 set -uo pipefail
@@ -16,14 +17,15 @@ logs=$top/build/logs
 fixtures=$top/build/fixtures/dmar
 unit_totals=${1:-}	# "P F" from the unit tests, optional
 
-# label|config|run-qemu.sh arguments|the cases that fail, all of them|a line the log must hold
+# label|config|run-qemu.sh arguments|exit|the cases that fail, all of them|a line the log must hold
 # (No unit answers at the malformed tables' DRHD under none: drhd_registers.)
 expect_fail=(
-	"dmar-haw-zero|none|--tests dmar -- -acpitable file=$fixtures/haw_zero.aml|host_address_width drhd_registers|"
-	"dmar-scope-missing|none|--tests dmar -- -acpitable file=$fixtures/scope_missing_device.aml|drhd_registers device_scopes|"
-	"dmar-rmrr-end|none|--tests dmar -- -acpitable file=$fixtures/rmrr_end_before_base.aml|drhd_registers rmrr_alignment|"
-	"dmar-andd|none|--tests dmar -- -acpitable file=$fixtures/andd_missing.aml|drhd_registers andd|"
-	"break-mapping|legacy48|--tests legacy.single_page --set inject=break_mapping|single_page|# walk  5 ss-L1 "
+	"dmar-haw-zero|none|--tests dmar -- -acpitable file=$fixtures/haw_zero.aml|1|host_address_width drhd_registers|"
+	"dmar-scope-missing|none|--tests dmar -- -acpitable file=$fixtures/scope_missing_device.aml|1|drhd_registers device_scopes|"
+	"dmar-rmrr-end|none|--tests dmar -- -acpitable file=$fixtures/rmrr_end_before_base.aml|1|drhd_registers rmrr_alignment|"
+	"dmar-andd|none|--tests dmar -- -acpitable file=$fixtures/andd_missing.aml|1|drhd_registers andd|"
+	"break-mapping|legacy48|--tests legacy.single_page --set inject=break_mapping|1|single_page|# walk  5 ss-L1 "
+	"crash|none|--tests boot --set inject=exception|2|exception_path local_interrupt|# EXCEPTION vector 6 (#UD invalid opcode)"
 )
 
 passed=0 failed=0 skipped=0 status=0
@@ -50,7 +52,7 @@ failed_cases() {
 }
 
 for entry in "${expect_fail[@]}"; do
-	IFS='|' read -r label config runargs want marker <<<"$entry"
+	IFS='|' read -r label config runargs want_rc want marker <<<"$entry"
 	# shellcheck disable=SC2086
 	"$top/run-qemu.sh" --config "$config" --timeout 60 $runargs >/dev/null 2>&1
 	rc=$?
@@ -58,9 +60,9 @@ for entry in "${expect_fail[@]}"; do
 	cp "$logs/$config.log" "$log"
 	got=$(failed_cases "$log")
 	want=$(tr ' ' '\n' <<<"$want" | sort | tr '\n' ' ')
-	if [ "$rc" -eq 1 ] && [ "$got" = "$want" ] &&
+	if [ "$rc" -eq "$want_rc" ] && [ "$got" = "$want" ] &&
 	   { [ -z "$marker" ] || tr -d '\r' <"$log" | grep -qF -- "$marker"; }; then
-		printf 'expected failure %-20s ok: exit 1, failed %s\n' "$label" "$got"
+		printf 'expected failure %-20s ok: exit %s, failed %s\n' "$label" "$rc" "$got"
 		passed=$((passed + 1))
 	else
 		printf 'expected failure %-20s NOT OK: exit %s, failed [%s], wanted [%s]%s (log %s)\n' \

@@ -43,7 +43,9 @@ UNIT_TEST(cfg_every_key)
 	EXPECT_U64(c.on_finish, CFG_FINISH_RESET);
 	EXPECT_U64(c.inject, CFG_INJECT_NONE);
 	EXPECT_STR(c.errors[0],
-		   "line 3: bad value 'break' for inject (want none or break_mapping), default kept");
+		   "line 3: bad value 'break' for inject (want none, break_mapping or exception), default kept");
+	cfg_parse(&c, "inject=exception");
+	EXPECT_U64(c.inject, CFG_INJECT_EXCEPTION);
 }
 
 UNIT_TEST(cfg_errors_keep_defaults)
