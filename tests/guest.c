@@ -21,17 +21,25 @@ static u64 page_size_at(unsigned int level)
 	return 1ULL << level_shift(level);
 }
 
-u64 guest_reserve(struct guest *g, u64 size, u64 align)
+void guest_vm_init(struct guest_vm *vm, struct hwpt_paging *parent)
 {
-	u64 gpa = ALIGN_UP(g->next_gpa, align);
+	vm->parent = parent;
+	/* An odd page offset: no GPA is also a plausible HPA of ours. */
+	vm->next_gpa = GUEST_GPA_BASE + 0x5000;
+}
 
-	g->next_gpa = gpa + size;
+u64 guest_reserve(struct guest_vm *vm, u64 size, u64 align)
+{
+	u64 gpa = ALIGN_UP(vm->next_gpa, align);
+
+	vm->next_gpa = gpa + size;
 	return gpa;
 }
 
-int guest_back(struct guest *g, u64 gpa, u64 hpa, u64 size, unsigned int prot)
+int guest_back(struct guest_vm *vm, u64 gpa, u64 hpa, u64 size,
+	       unsigned int prot)
 {
-	return domain_map(g->parent, gpa, hpa, size, prot);
+	return hwpt_paging_map(vm->parent, gpa, hpa, size, prot);
 }
 
 /* A zeroed table page: a host page the parent maps at a new GPA. */
@@ -44,8 +52,8 @@ static int new_table(struct guest *g, u64 *gpa)
 	if (i == GUEST_TABLE_PAGES)
 		return -ENOMEM;
 	host = g->pool + (i * POOL_STRIDE % GUEST_POOL_PAGES) * SZ_4K;
-	*gpa = guest_reserve(g, SZ_4K, SZ_4K);
-	ret = guest_back(g, *gpa, virt_to_phys(host), SZ_4K,
+	*gpa = guest_reserve(g->vm, SZ_4K, SZ_4K);
+	ret = guest_back(g->vm, *gpa, virt_to_phys(host), SZ_4K,
 			 PGTABLE_PROT_READ | PGTABLE_PROT_WRITE);
 	if (ret)
 		return ret;
@@ -64,16 +72,14 @@ static u64 *table_at(struct guest *g, u64 gpa)
 	return NULL;
 }
 
-int guest_init(struct guest *g, struct dmar_domain *parent,
-	       unsigned int levels)
+int guest_init(struct guest *g, struct guest_vm *vm, unsigned int levels)
 {
 	memset(g, 0, sizeof(*g));
-	g->parent = parent;
+	g->vm = vm;
 	g->levels = levels;
 	g->pool = pages_alloc(GUEST_POOL_PAGES);
 	if (!g->pool)
 		return -ENOMEM;
-	g->next_gpa = GUEST_GPA_BASE + 0x5000;
 	return new_table(g, &g->fs_root_gpa);
 }
 

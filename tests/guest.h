@@ -10,35 +10,42 @@
 #ifndef VTDTEST_TESTS_GUEST_H
 #define VTDTEST_TESTS_GUEST_H
 
-#include "drivers/iommu/intel/iommu.h"
+#include "drivers/iommu/intel/nested.h"
 
 /* Above the 512 MiB QEMU gives the machine: no host RAM answers here. */
 #define GUEST_GPA_BASE		0x80000000ULL
 #define GUEST_TABLE_PAGES	32
 #define GUEST_POOL_PAGES	(2 * GUEST_TABLE_PAGES)
 
+/* One VM: its guest-physical space and the nest parent that backs it. */
+struct guest_vm {
+	struct hwpt_paging *parent;	/* second stage: GPA -> HPA */
+	u64 next_gpa;			/* next unused guest page */
+};
+
+/* One guest first-stage table tree (one nested domain's pgtbl_addr). */
 struct guest {
-	struct dmar_domain *parent;	/* second stage: GPA -> HPA */
+	struct guest_vm *vm;
 	unsigned int levels;		/* first-stage depth, 4 or 5 */
 	u64 fs_root_gpa;
 	u8 *pool;			/* host pages the tables come from */
 	unsigned int nr_tables;
 	u64 table_gpa[GUEST_TABLE_PAGES];
 	void *table_host[GUEST_TABLE_PAGES];
-	u64 next_gpa;			/* next unused guest page */
 };
 
 /* First-stage protection, as the guest's own driver would set it. */
 #define GUEST_PROT_WRITE	BIT(0)
 
-int guest_init(struct guest *g, struct dmar_domain *parent,
-	       unsigned int levels);
-void guest_release(struct guest *g);
-
+void guest_vm_init(struct guest_vm *vm, struct hwpt_paging *parent);
 /* A fresh guest-physical range of @size bytes, aligned to @align. */
-u64 guest_reserve(struct guest *g, u64 size, u64 align);
+u64 guest_reserve(struct guest_vm *vm, u64 size, u64 align);
 /* The parent maps [gpa, gpa + size) onto host memory at @hpa. */
-int guest_back(struct guest *g, u64 gpa, u64 hpa, u64 size, unsigned int prot);
+int guest_back(struct guest_vm *vm, u64 gpa, u64 hpa, u64 size,
+	       unsigned int prot);
+
+int guest_init(struct guest *g, struct guest_vm *vm, unsigned int levels);
+void guest_release(struct guest *g);
 /*
  * The guest maps [gva, gva + size) to [gpa, gpa + size) in its first
  * stage, with the largest leaves (4K, 2M, 1G) that alignment allows.

@@ -283,7 +283,7 @@ struct sm_context_entry *iommu_sm_context_entry(struct intel_iommu *iommu,
 	return t && iommu->sm ? &t[(sid & 0xff) % SM_CTX_PER_TABLE] : NULL;
 }
 
-static int alloc_did(struct intel_iommu *iommu)
+int iommu_alloc_did(struct intel_iommu *iommu)
 {
 	u32 max = MIN(cap_nr_domains(iommu->cap), IOMMU_MAX_DID);
 
@@ -296,7 +296,7 @@ static int alloc_did(struct intel_iommu *iommu)
 	return -EBUSY;
 }
 
-static void free_did(struct intel_iommu *iommu, u16 did)
+void iommu_free_did(struct intel_iommu *iommu, u16 did)
 {
 	if (did >= IOMMU_FIRST_DID && did < IOMMU_MAX_DID)
 		iommu->did_map[did / 64] &= ~BIT_ULL(did % 64);
@@ -341,7 +341,7 @@ int domain_init(struct dmar_domain *d, struct intel_iommu *iommu,
 	}
 	if (!levels_supported(iommu, type, levels))
 		return -EOPNOTSUPP;
-	did = alloc_did(iommu);
+	did = iommu_alloc_did(iommu);
 	if (did < 0)
 		return did;
 	d->did = did;
@@ -351,7 +351,7 @@ int domain_init(struct dmar_domain *d, struct intel_iommu *iommu,
 			   levels, page_sizes(iommu, type),
 			   iommu->ecap & ECAP_C);
 	if (ret)
-		free_did(iommu, did);
+		iommu_free_did(iommu, did);
 	return ret;
 }
 
@@ -359,7 +359,7 @@ void domain_destroy(struct dmar_domain *d)
 {
 	if (d->type != DOMAIN_PASS_THROUGH) {
 		pgtable_destroy(&d->pgt);
-		free_did(d->iommu, d->did);
+		iommu_free_did(d->iommu, d->did);
 	}
 	memset(d, 0, sizeof(*d));
 }
@@ -380,18 +380,26 @@ static unsigned int psi_mask(u64 *iova, u64 size)
 	return mask;
 }
 
-static int flush_one(struct dmar_domain *d, u32 pasid, u64 iova, u64 size)
+int iommu_flush_iotlb_range(struct intel_iommu *iommu, u16 did, u64 iova,
+			    u64 size)
 {
-	struct intel_iommu *iommu = d->iommu;
 	unsigned int mamv = (iommu->cap & CAP_MAMV_MASK) >> CAP_MAMV_SHIFT;
 	unsigned int am = psi_mask(&iova, size);
 
-	if (d->type == DOMAIN_FIRST_STAGE || d->type == DOMAIN_PASS_THROUGH)
-		return flush_piotlb(iommu, QI_PIOTLB_PAGE, d->did, pasid, iova,
-				    am, false);
 	if (!(iommu->cap & CAP_PSI) || am > mamv)
-		return flush_iotlb(iommu, QI_IOTLB_DOMAIN, d->did, 0, 0, false);
-	return flush_iotlb(iommu, QI_IOTLB_PAGE, d->did, iova, am, false);
+		return flush_iotlb(iommu, QI_IOTLB_DOMAIN, did, 0, 0, false);
+	return flush_iotlb(iommu, QI_IOTLB_PAGE, did, iova, am, false);
+}
+
+static int flush_one(struct dmar_domain *d, u32 pasid, u64 iova, u64 size)
+{
+	unsigned int am;
+
+	if (d->type == DOMAIN_SECOND_STAGE)
+		return iommu_flush_iotlb_range(d->iommu, d->did, iova, size);
+	am = psi_mask(&iova, size);
+	return flush_piotlb(d->iommu, QI_PIOTLB_PAGE, d->did, pasid, iova, am,
+			    false);
 }
 
 int domain_flush_range(struct dmar_domain *d, u64 iova, u64 size)
@@ -482,8 +490,12 @@ static int flush_new_context(struct intel_iommu *iommu, u16 sid, u16 did)
 	return ret ? ret : flush_iotlb(iommu, QI_IOTLB_DOMAIN, did, 0, 0, false);
 }
 
-/* The AW a pass-through context carries: the widest the unit supports. */
-static unsigned int widest_agaw(const struct intel_iommu *iommu)
+/*
+ * Linux's iommu->agaw: the AW of the widest second-stage table the unit
+ * supports, which pass-through contexts and first-stage and pass-through
+ * PASID entries carry.
+ */
+unsigned int iommu_widest_agaw(const struct intel_iommu *iommu)
 {
 	u32 sagaw = cap_sagaw(iommu->cap);
 
@@ -504,7 +516,7 @@ static int attach_legacy(struct vtd_device *dev, struct dmar_domain *d)
 		return -EBUSY;
 	if (d->type == DOMAIN_FIRST_STAGE)
 		return -EINVAL;
-	ce->hi = (pt ? widest_agaw(iommu) : d->agaw) |
+	ce->hi = (pt ? iommu_widest_agaw(iommu) : d->agaw) |
 		 (u64)d->did << CTX_HI_DID_SHIFT;
 	ce->lo = pt ? CTX_TT_PASS_THROUGH << CTX_TT_SHIFT :
 		      (d->pgt.root_phys & CTX_SLPTPTR_MASK) |
@@ -520,7 +532,7 @@ static int attach_legacy(struct vtd_device *dev, struct dmar_domain *d)
  * RID_PASID 0, and PASIDE for a device with PASID enabled, as
  * context_entry_set_pasid_table() leaves it.
  */
-static int setup_sm_context(struct vtd_device *dev)
+int iommu_setup_sm_context(struct vtd_device *dev)
 {
 	struct intel_iommu *iommu = dev->iommu;
 	struct sm_context_entry *ce = iommu_sm_context_entry(iommu, dev->sid);
@@ -566,7 +578,7 @@ int device_attach_pasid(struct vtd_device *dev, u32 pasid,
 
 	if (!dev->iommu->sm || d->iommu != dev->iommu)
 		return -EINVAL;
-	ret = setup_sm_context(dev);
+	ret = iommu_setup_sm_context(dev);
 	if (!ret)
 		ret = setup_pasid_entry(dev, pasid, d);
 	if (!ret)

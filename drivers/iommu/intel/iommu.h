@@ -160,8 +160,24 @@ int domain_map(struct dmar_domain *d, u64 iova, u64 pa, u64 size,
 	       unsigned int prot);
 /* Unmaps and invalidates the range, as Linux's unmap path does. */
 s64 domain_unmap(struct dmar_domain *d, u64 iova, u64 size);
+/*
+ * Second-stage IOTLB flush of [iova, iova + size) tagged @did: page-selective,
+ * or domain-selective without CAP.PSI or beyond CAP.MAMV (Linux's
+ * cache_tag_flush_iotlb() for a second-stage or nesting tag).
+ */
+int iommu_flush_iotlb_range(struct intel_iommu *iommu, u16 did, u64 iova,
+			    u64 size);
 /* Page-selective flush of [iova, iova + size) wherever @d is attached. */
 int domain_flush_range(struct dmar_domain *d, u64 iova, u64 size);
+
+/* A domain id from the unit's map (IOMMU_FIRST_DID up), or -EBUSY. */
+int iommu_alloc_did(struct intel_iommu *iommu);
+void iommu_free_did(struct intel_iommu *iommu, u16 did);
+/*
+ * Points the scalable context entry of @dev at its PASID directory, once
+ * (intel_pasid_setup_sm_context()); every PASID attach starts with it.
+ */
+int iommu_setup_sm_context(struct vtd_device *dev);
 
 int vtd_device_init(struct vtd_device *dev, struct intel_iommu *iommu,
 		    u16 sid);
@@ -180,6 +196,8 @@ int device_detach_pasid(struct vtd_device *dev, u32 pasid,
 struct context_entry *iommu_context_entry(struct intel_iommu *iommu, u16 sid);
 struct sm_context_entry *iommu_sm_context_entry(struct intel_iommu *iommu,
 						u16 sid);
+/* Linux's iommu->agaw: the AW field of the unit's widest table. */
+unsigned int iommu_widest_agaw(const struct intel_iommu *iommu);
 /* RTADDR as programmed, for the reference walker. */
 u64 iommu_rtaddr(const struct intel_iommu *iommu);
 /* Writes back a table line the CPU changed, when ECAP.C is clear. */

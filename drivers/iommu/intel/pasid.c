@@ -132,15 +132,6 @@ static u64 pwsnp(const struct intel_iommu *iommu)
 	return iommu->ecap & ECAP_SMPWC ? PE1_PWSNP : 0;
 }
 
-/* The AW of the unit's widest second-stage table, as Linux's iommu->agaw. */
-static unsigned int unit_agaw(const struct intel_iommu *iommu)
-{
-	u32 sagaw = cap_sagaw(iommu->cap);
-
-	return sagaw & SAGAW_4LEVEL ? AW_4LEVEL :
-	       sagaw & SAGAW_5LEVEL ? AW_5LEVEL : AW_3LEVEL;
-}
-
 int pasid_setup_first_level(struct intel_iommu *iommu, struct pasid_table *t,
 			    u32 pasid, u64 fs_pgd_phys, u16 did, u32 flags)
 {
@@ -157,7 +148,7 @@ int pasid_setup_first_level(struct intel_iommu *iommu, struct pasid_table *t,
 	pe->val[2] = (fs_pgd_phys & PE2_FSPTPTR_MASK) |
 		     (flags & PASID_FLAG_FL5LP ? FSPM_5LEVEL << PE2_FSPM_SHIFT : 0);
 	pe->val[1] = did | pwsnp(iommu);
-	pe->val[0] = (u64)unit_agaw(iommu) << PE0_AW_SHIFT |
+	pe->val[0] = (u64)iommu_widest_agaw(iommu) << PE0_AW_SHIFT |
 		     PGTT_FIRST_STAGE << PE0_PGTT_SHIFT;
 	return make_present(iommu, t, pe, pasid, did);
 }
@@ -191,7 +182,7 @@ int pasid_setup_pass_through(struct intel_iommu *iommu, struct pasid_table *t,
 	pe = fresh_entry(t, pasid, &err);
 	if (!pe)
 		return err;
-	pe->val[0] = (u64)unit_agaw(iommu) << PE0_AW_SHIFT |
+	pe->val[0] = (u64)iommu_widest_agaw(iommu) << PE0_AW_SHIFT |
 		     PGTT_PASS_THROUGH << PE0_PGTT_SHIFT;
 	pe->val[1] = FLPT_DEFAULT_DID | pwsnp(iommu);
 	return make_present(iommu, t, pe, pasid, FLPT_DEFAULT_DID);
@@ -224,7 +215,8 @@ int pasid_setup_nested(struct intel_iommu *iommu, struct pasid_table *t,
 		return err;
 	if (cfg->s1_addr_width == 57)
 		pe->val[2] |= FSPM_5LEVEL << PE2_FSPM_SHIFT;
-	pe->val[2] |= cfg->s1_pgtbl & PE2_FSPTPTR_MASK;
+	/* Linux masks the guest's pointer with VTD_PAGE_MASK and no more. */
+	pe->val[2] |= cfg->s1_pgtbl & VTD_PAGE_MASK;
 	if (cfg->s1_flags & IOMMU_VTD_S1_SRE) {
 		pe->val[2] |= PE2_SRE;
 		if (cfg->s1_flags & IOMMU_VTD_S1_WPE)

@@ -1,0 +1,461 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Nested translation with the logic of Linux's VT-d driver; nested.h says
+ * which kernel each piece follows. Nothing here is firmware specific.
+ */
+#include "drivers/iommu/intel/nested.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+
+#define U64_MAX			(~0ULL)
+/* Linux's MAX_AGAW_PFN_WIDTH: an address mask this wide covers everything. */
+#define MAX_AGAW_PFN_WIDTH	52
+
+/* sm_supported() && ecap_nest() */
+static bool nested_supported(const struct intel_iommu *iommu)
+{
+	return iommu->sm && (iommu->ecap & ECAP_NEST);
+}
+
+/* sm_supported() && ecap_pasid() */
+static bool pasid_supported(const struct intel_iommu *iommu)
+{
+	return iommu->sm && (iommu->ecap & ECAP_PASID);
+}
+
+/* sm_supported() && ecap_slads() */
+static bool ssads_supported(const struct intel_iommu *iommu)
+{
+	return iommu->sm && (iommu->ecap & ECAP_SSADS);
+}
+
+/* first_level_by_default(): the stage of a paging domain without flags. */
+static bool first_level_by_default(const struct intel_iommu *iommu)
+{
+	bool fs = iommu->ecap & ECAP_FSTS, ss = iommu->ecap & ECAP_SSTS;
+
+	if (!iommu->sm)
+		return false;
+	return fs != ss ? fs : true;
+}
+
+int hwpt_paging_alloc(struct hwpt_paging *hp, struct intel_iommu *iommu,
+		      u32 flags, unsigned int levels)
+{
+	bool nested_parent = flags & IOMMU_HWPT_ALLOC_NEST_PARENT;
+	bool dirty_tracking = flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING;
+	enum domain_type type = DOMAIN_SECOND_STAGE;
+	int ret;
+
+	if (flags & ~(IOMMU_HWPT_ALLOC_NEST_PARENT |
+		      IOMMU_HWPT_ALLOC_DIRTY_TRACKING | IOMMU_HWPT_ALLOC_PASID))
+		return -EOPNOTSUPP;
+	if (nested_parent && !nested_supported(iommu))
+		return -EOPNOTSUPP;
+	if (dirty_tracking && !ssads_supported(iommu))
+		return -EOPNOTSUPP;
+	if (nested_parent || dirty_tracking) {
+		if (!iommu->sm || !(iommu->ecap & ECAP_SSTS))
+			return -EOPNOTSUPP;
+	} else if (first_level_by_default(iommu)) {
+		type = DOMAIN_FIRST_STAGE;
+	}
+	memset(hp, 0, sizeof(*hp));
+	ret = domain_init(&hp->domain, iommu, type, levels);
+	if (ret)
+		return ret;
+	hp->nested_parent = nested_parent;
+	hp->dirty_ops = dirty_tracking;
+	return 0;
+}
+
+int hwpt_paging_free(struct hwpt_paging *hp)
+{
+	if (hp->nr_children || hp->domain.nr_attached)
+		return -EBUSY;
+	domain_destroy(&hp->domain);
+	memset(hp, 0, sizeof(*hp));
+	return 0;
+}
+
+/*
+ * Cache tags are per (DID, PASID) on a unit: a nested domain attached with
+ * the same PASID to two devices has one IOTLB tag (cache_tage_match()).
+ */
+static bool first_with_pasid(const struct nested_domain *nd, unsigned int i)
+{
+	for (unsigned int j = 0; j < i; j++)
+		if (nd->attached[j].pasid == nd->attached[i].pasid)
+			return false;
+	return true;
+}
+
+/*
+ * cache_tag_flush_range() and _np() on a nest parent, for its
+ * CACHE_TAG_NESTING_IOTLB tags: second-stage IOTLB flushes tagged with the
+ * nested domains' DIDs. Linux adds a full device-TLB flush per
+ * CACHE_TAG_NESTING_DEVTLB tag here for ATS devices; vtdtest's devices
+ * have no ATS yet.
+ */
+static int flush_nesting_tags(struct hwpt_paging *hp, u64 iova, u64 size)
+{
+	int ret = 0;
+
+	for (unsigned int c = 0; c < hp->nr_children && !ret; c++) {
+		struct nested_domain *nd = hp->children[c];
+
+		for (unsigned int i = 0; i < nd->nr_attached && !ret; i++)
+			if (first_with_pasid(nd, i))
+				ret = iommu_flush_iotlb_range(hp->domain.iommu,
+							      nd->did, iova,
+							      size);
+	}
+	return ret;
+}
+
+int hwpt_paging_map(struct hwpt_paging *hp, u64 iova, u64 pa, u64 size,
+		    unsigned int prot)
+{
+	int ret;
+
+	/* __domain_mapping(): erratum 772415 (SPR17). */
+	if (hp->nested_parent && !(prot & PGTABLE_PROT_WRITE))
+		return -EINVAL;
+	if (hp->force_snooping)
+		prot |= PGTABLE_PROT_SNP;	/* dmar_domain->set_pte_snp */
+	hp->has_mappings = true;
+	ret = domain_map(&hp->domain, iova, pa, size, prot);
+	if (ret || !(hp->domain.iommu->cap & CAP_CM))
+		return ret;
+	return flush_nesting_tags(hp, iova, size);
+}
+
+s64 hwpt_paging_unmap(struct hwpt_paging *hp, u64 iova, u64 size)
+{
+	s64 done = domain_unmap(&hp->domain, iova, size);
+	int ret;
+
+	if (done <= 0)
+		return done;
+	ret = flush_nesting_tags(hp, iova, size);
+	return ret ? ret : done;
+}
+
+bool hwpt_paging_enforce_cache_coherency(struct hwpt_paging *hp)
+{
+	if (hp->force_snooping)
+		return true;
+	/* intel_iommu_enforce_cache_coherency_ss() */
+	if (!(hp->domain.iommu->ecap & ECAP_SC) || hp->has_mappings)
+		return false;
+	hp->force_snooping = true;
+	return true;
+}
+
+int nested_domain_alloc(struct nested_domain *nd, struct hwpt_paging *parent,
+			u32 flags, u32 data_type,
+			const struct iommu_hwpt_vtd_s1 *data)
+{
+	struct intel_iommu *iommu = parent->domain.iommu;
+	int did;
+
+	if (!nested_supported(iommu) || (flags & ~IOMMU_HWPT_ALLOC_PASID))
+		return -EOPNOTSUPP;
+	if (data_type != IOMMU_HWPT_DATA_VTD_S1)
+		return -EOPNOTSUPP;
+	/* intel_domain_is_ss_paging(parent) && parent->nested_parent */
+	if (parent->domain.type != DOMAIN_SECOND_STAGE || !parent->nested_parent)
+		return -EINVAL;
+	if (parent->nr_children == NESTED_MAX_CHILDREN)
+		return -EBUSY;
+	did = iommu_alloc_did(iommu);
+	if (did < 0)
+		return did;
+	*nd = (struct nested_domain){
+		.parent = parent,
+		.s1_cfg = *data,
+		.did = did,
+	};
+	/* The parent's s1_domains list. */
+	parent->children[parent->nr_children++] = nd;
+	return 0;
+}
+
+int nested_domain_free(struct nested_domain *nd)
+{
+	struct hwpt_paging *hp = nd->parent;
+	unsigned int c = 0;
+
+	if (nd->nr_attached)
+		return -EBUSY;
+	while (hp->children[c] != nd)
+		c++;
+	hp->nr_children--;
+	memmove(&hp->children[c], &hp->children[c + 1],
+		(hp->nr_children - c) * sizeof(hp->children[0]));
+	iommu_free_did(hp->domain.iommu, nd->did);
+	memset(nd, 0, sizeof(*nd));
+	return 0;
+}
+
+/* domain_remove_dev_pasid(): the tag goes, the order of the others stays. */
+static void nested_forget(struct nested_domain *nd, struct vtd_device *dev,
+			  u32 pasid)
+{
+	for (unsigned int i = 0; i < nd->nr_attached; i++) {
+		if (nd->attached[i].dev != dev || nd->attached[i].pasid != pasid)
+			continue;
+		nd->nr_attached--;
+		memmove(&nd->attached[i], &nd->attached[i + 1],
+			(nd->nr_attached - i) * sizeof(nd->attached[0]));
+		return;
+	}
+}
+
+/*
+ * device_block_translation() for RID_PASID, the teardown half of a
+ * domain_setup_*() replace for a PASID: intel_pasid_tear_down_entry()
+ * through the paths the old domain was attached by.
+ */
+static int block_translation(struct vtd_device *dev, u32 pasid,
+			     struct hwpt_attached old)
+{
+	int ret;
+
+	if (old.paging && pasid == IOMMU_NO_PASID)
+		return device_detach(dev);
+	if (old.paging)
+		return device_detach_pasid(dev, pasid, &old.paging->domain);
+	if (!old.nested)
+		return 0;
+	ret = pasid_tear_down_entry(dev->iommu, &dev->pasid, pasid);
+	nested_forget(old.nested, dev, pasid);
+	return ret;
+}
+
+/*
+ * intel_pasid_setup_nested() with the nested domain's fields. SSADE
+ * follows s2_domain->dirty_tracking, which only
+ * IOMMU_HWPT_SET_DIRTY_TRACKING turns on; vtdtest has no such call yet, so
+ * the entry is built as Linux builds it before dirty tracking is enabled.
+ */
+static int nested_setup(struct nested_domain *nd, struct vtd_device *dev,
+			u32 pasid)
+{
+	struct hwpt_paging *hp = nd->parent;
+	struct pasid_nested_cfg cfg = {
+		.s1_pgtbl = nd->s1_cfg.pgtbl_addr,
+		.s1_addr_width = nd->s1_cfg.addr_width,
+		.s1_flags = nd->s1_cfg.flags,
+		.s2_pgd_phys = hp->domain.pgt.root_phys,
+		.s2_agaw = hp->domain.agaw,
+		.s2_force_snooping = hp->force_snooping,
+		.did = nd->did,
+	};
+	int ret;
+
+	if (nd->nr_attached == DOMAIN_MAX_ATTACH)
+		return -EBUSY;
+	ret = iommu_setup_sm_context(dev);
+	if (!ret)
+		ret = pasid_setup_nested(dev->iommu, &dev->pasid, pasid, &cfg);
+	if (ret)
+		return ret;
+	nd->attached[nd->nr_attached++] = (struct nested_attachment){
+		.dev = dev, .pasid = pasid,
+	};
+	return 0;
+}
+
+/*
+ * paging_domain_compatible(): a vtdtest domain lives on one unit, so the
+ * parent is compatible with exactly the devices behind that unit. (Linux's
+ * iommu->agaw < s2_domain->agaw check cannot fail then: domain_init()
+ * only builds tables the unit's SAGAW supports.)
+ */
+static int nested_compatible(const struct nested_domain *nd,
+			     const struct vtd_device *dev)
+{
+	return nd->parent->domain.iommu == dev->iommu ? 0 : -EINVAL;
+}
+
+/* intel_nested_attach_dev(): block first, then check, then set up. */
+static int nested_attach_dev(struct nested_domain *nd, struct vtd_device *dev,
+			     struct hwpt_attached old)
+{
+	int ret = block_translation(dev, IOMMU_NO_PASID, old);
+
+	if (!ret)
+		ret = nested_compatible(nd, dev);
+	return ret ? ret : nested_setup(nd, dev, IOMMU_NO_PASID);
+}
+
+/* intel_nested_set_dev_pasid(): check first, then replace. */
+static int nested_set_dev_pasid(struct nested_domain *nd,
+				struct vtd_device *dev, u32 pasid,
+				struct hwpt_attached old)
+{
+	int ret;
+
+	if (!pasid_supported(dev->iommu))
+		return -EOPNOTSUPP;
+	if (nd->parent->dirty_ops)
+		return -EINVAL;
+	ret = nested_compatible(nd, dev);
+	if (!ret)
+		ret = block_translation(dev, pasid, old);
+	return ret ? ret : nested_setup(nd, dev, pasid);
+}
+
+/*
+ * intel_iommu_attach_device() (device_block_translation(), then the
+ * attach) and intel_iommu_set_dev_pasid() (checks, then replace).
+ */
+static int paging_attach(struct hwpt_paging *hp, struct vtd_device *dev,
+			 u32 pasid, struct hwpt_attached old)
+{
+	int ret;
+
+	if (pasid == IOMMU_NO_PASID) {
+		ret = block_translation(dev, pasid, old);
+		return ret ? ret : device_attach(dev, &hp->domain);
+	}
+	if (!pasid_supported(dev->iommu))
+		return -EOPNOTSUPP;
+	if (hp->dirty_ops || hp->domain.iommu != dev->iommu)
+		return -EINVAL;
+	ret = block_translation(dev, pasid, old);
+	return ret ? ret : device_attach_pasid(dev, pasid, &hp->domain);
+}
+
+int hwpt_attach(struct vtd_device *dev, u32 pasid, struct hwpt_attached new,
+		struct hwpt_attached old)
+{
+	if (!new.nested == !new.paging)
+		return -EINVAL;
+	if (new.paging)
+		return paging_attach(new.paging, dev, pasid, old);
+	if (pasid == IOMMU_NO_PASID)
+		return nested_attach_dev(new.nested, dev, old);
+	return nested_set_dev_pasid(new.nested, dev, pasid, old);
+}
+
+int hwpt_detach(struct vtd_device *dev, u32 pasid, struct hwpt_attached old)
+{
+	if (!old.paging && !old.nested)
+		return -ENODEV;
+	return block_translation(dev, pasid, old);
+}
+
+/* Linux's __roundup_pow_of_two(), for 1 <= n <= 2^52. */
+static u64 roundup_pow_of_two(u64 n)
+{
+	return n == 1 ? 1 : 1ULL << (64 - __builtin_clzll(n - 1));
+}
+
+/*
+ * calculate_psi_aligned_address() (cache.c): the naturally aligned block of
+ * 2^mask pages that covers [start, end], in Linux's wrapping u64
+ * arithmetic (aligned_nrpages() of a 4 KiB aligned start). A mask of
+ * MAX_AGAW_PFN_WIDTH or more means the whole address space.
+ */
+static u64 psi_aligned_address(u64 start, u64 end, unsigned int *mask_out)
+{
+	u64 pages = (end - start + 1) >> VTD_PAGE_SHIFT;
+	u64 aligned = roundup_pow_of_two(pages);
+	u64 bitmask = aligned - 1;
+	u64 pfn = start >> VTD_PAGE_SHIFT;
+	unsigned int mask = __builtin_ctzll(aligned);
+
+	if (bitmask & pfn) {
+		u64 end_pfn = pfn + pages - 1;
+		u64 shared = ~(pfn ^ end_pfn) & ~bitmask;
+
+		mask = shared ? __builtin_ctzll(shared) : MAX_AGAW_PFN_WIDTH;
+	}
+	*mask_out = mask;
+	if (mask >= MAX_AGAW_PFN_WIDTH)
+		return 0;
+	return start & ~((VTD_PAGE_SIZE << mask) - 1);
+}
+
+/*
+ * cache_tag_flush_range() on a nested domain: for each CACHE_TAG_IOTLB tag,
+ * a PASID-based IOTLB invalidation (6.5.2.4) with the nested domain's DID:
+ * granularity 2 (all of the PASID) when the mask reaches
+ * MAX_AGAW_PFN_WIDTH (qi_desc_piotlb_all()), else granularity 3 with
+ * AM = mask and IH (qi_desc_piotlb()). The descriptors go in one
+ * submission, as qi_batch does; Linux does not look at the result, so a
+ * queue error is reported and the entry still counts as done. Linux adds a
+ * device-TLB invalidation per CACHE_TAG_DEVTLB tag for ATS devices here;
+ * vtdtest's devices have no ATS yet.
+ */
+static void nested_flush_range(struct nested_domain *nd, u64 start, u64 end,
+			       bool ih)
+{
+	struct intel_iommu *iommu = nd->parent->domain.iommu;
+	struct qi_desc descs[DOMAIN_MAX_ATTACH];
+	unsigned int n = 0, mask = MAX_AGAW_PFN_WIDTH;
+	struct qi_error err;
+	u64 addr = 0;
+
+	if (start || end != U64_MAX) {
+		/*
+		 * A range of 0 pages (modulo 2^52) reaches Linux's
+		 * __roundup_pow_of_two(0), which is undefined; v6.8 emitted
+		 * nothing for it (qi_flush_piotlb() warned and returned).
+		 * Nothing is emitted.
+		 */
+		if (!((end - start + 1) >> VTD_PAGE_SHIFT))
+			return;
+		addr = psi_aligned_address(start, end, &mask);
+	}
+	for (unsigned int i = 0; i < nd->nr_attached; i++) {
+		if (!first_with_pasid(nd, i))
+			continue;
+		descs[n++] = mask >= MAX_AGAW_PFN_WIDTH ?
+			qi_desc_piotlb(QI_PIOTLB_PASID, nd->did,
+				       nd->attached[i].pasid, 0, 0, false) :
+			qi_desc_piotlb(QI_PIOTLB_PAGE, nd->did,
+				       nd->attached[i].pasid, addr, mask, ih);
+	}
+	if (n && qi_submit_sync(iommu, descs, n, &err))
+		qi_print_error(iommu, &err);
+}
+
+/* The checks of intel_nested_cache_invalidate_user(), in its order. */
+static int check_inv_entry(const struct iommu_hwpt_vtd_s1_invalidate *inv)
+{
+	if ((inv->flags & ~IOMMU_VTD_INV_FLAGS_LEAF) || inv->__reserved)
+		return -EOPNOTSUPP;
+	if (!IS_ALIGNED(inv->addr, VTD_PAGE_SIZE) ||
+	    (inv->npages == U64_MAX && inv->addr))
+		return -EINVAL;
+	return 0;
+}
+
+int nested_cache_invalidate_user(struct nested_domain *nd, u32 type,
+				 const struct iommu_hwpt_vtd_s1_invalidate *reqs,
+				 u32 *entry_num)
+{
+	u32 done = 0;
+	int ret = 0;
+
+	if (type != IOMMU_HWPT_INVALIDATE_DATA_VTD_S1) {
+		*entry_num = 0;
+		return -EINVAL;
+	}
+	for (; done < *entry_num; done++) {
+		const struct iommu_hwpt_vtd_s1_invalidate *inv = &reqs[done];
+
+		ret = check_inv_entry(inv);
+		if (ret)
+			break;
+		/* nrpages_to_size() wraps as Linux's does. */
+		nested_flush_range(nd, inv->addr,
+				   inv->addr + (inv->npages << VTD_PAGE_SHIFT) - 1,
+				   inv->flags & IOMMU_VTD_INV_FLAGS_LEAF);
+	}
+	*entry_num = done;
+	return ret;
+}

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * iommufd-style nesting on VT-d, with the logic of Linux's
+ * drivers/iommu/intel/nested.c, iommu.c, cache.c and pasid.c: a host-owned
+ * second-stage paging domain allocated with IOMMU_HWPT_ALLOC_NEST_PARENT
+ * (GPA -> HPA), nested domains over it built from a guest's
+ * iommu_hwpt_vtd_s1 (the guest's first-stage table, GVA/GIOVA -> GPA),
+ * attach and replace on a device's RID_PASID or a PASID, and the guest's
+ * cache invalidation requests.
+ *
+ * The objects stand for iommufd hardware page tables (HWPTs); the callers
+ * (firmware suites, host tests) play the iommu core and iommufd: they say
+ * what a (device, PASID) is attached to when they replace it, as the core
+ * hands @old to set_dev_pasid().
+ *
+ * Linux followed: v6.8 for the uAPI checks and v6.8's RID attach path,
+ * mainline through v6.19 for the rest: intel_iommu_domain_alloc_nested()
+ * and intel_iommu_domain_alloc_paging_flags() (v6.14+),
+ * intel_nested_set_dev_pasid() (v6.13+), cache_tag_flush_range() with
+ * qi_desc_piotlb_all() for whole-PASID ranges, and replace as teardown then
+ * setup (commit c3b1edea3791, "iommu/vt-d: Fix race condition during PASID
+ * entry replacement", which removed intel_pasid_replace_nested()).
+ */
+#ifndef VTDTEST_INTEL_NESTED_H
+#define VTDTEST_INTEL_NESTED_H
+
+#include "drivers/iommu/intel/iommu.h"
+
+/* include/uapi/linux/iommufd.h: enum iommufd_hwpt_alloc_flags. */
+#define IOMMU_HWPT_ALLOC_NEST_PARENT	BIT(0)
+#define IOMMU_HWPT_ALLOC_DIRTY_TRACKING	BIT(1)
+#define IOMMU_HWPT_ALLOC_PASID		BIT(3)
+
+/* enum iommu_hwpt_data_type */
+#define IOMMU_HWPT_DATA_NONE		0
+#define IOMMU_HWPT_DATA_VTD_S1		1
+
+/* enum iommu_hwpt_invalidate_data_type */
+#define IOMMU_HWPT_INVALIDATE_DATA_VTD_S1	0
+
+/* struct iommu_hwpt_vtd_s1: flags are IOMMU_VTD_S1_* (pasid.h). 24 bytes. */
+struct iommu_hwpt_vtd_s1 {
+	u64 flags;
+	u64 pgtbl_addr;		/* the guest's first-stage table, a GPA */
+	u32 addr_width;		/* 48 or 57 */
+	u32 __reserved;
+};
+
+/* struct iommu_hwpt_vtd_s1_invalidate, 24 bytes. */
+#define IOMMU_VTD_INV_FLAGS_LEAF	BIT(0)
+
+struct iommu_hwpt_vtd_s1_invalidate {
+	u64 addr;		/* 4 KiB aligned guest IOVA */
+	u64 npages;		/* U64_MAX with addr 0: everything */
+	u32 flags;
+	u32 __reserved;
+};
+
+#define NESTED_MAX_CHILDREN	8	/* nested domains over one parent */
+
+struct nested_domain;
+
+/*
+ * A paging HWPT: a dmar_domain with what Linux keeps beside its page table
+ * (dmar_domain->nested_parent, ->dirty_ops, ->force_snooping, ->set_pte_snp,
+ * ->has_mappings and the s1_domains list of a nest parent).
+ */
+struct hwpt_paging {
+	struct dmar_domain domain;
+	bool nested_parent;
+	bool dirty_ops;			/* allocated with DIRTY_TRACKING */
+	bool force_snooping;		/* SNP on every leaf mapped from now */
+	bool has_mappings;
+	unsigned int nr_children;
+	struct nested_domain *children[NESTED_MAX_CHILDREN];
+};
+
+struct nested_attachment {
+	struct vtd_device *dev;
+	u32 pasid;
+};
+
+/* A nested HWPT: IOMMU_DOMAIN_NESTED with its own domain id. */
+struct nested_domain {
+	struct hwpt_paging *parent;	/* Linux: s2_domain */
+	struct iommu_hwpt_vtd_s1 s1_cfg;
+	u16 did;
+	unsigned int nr_attached;
+	struct nested_attachment attached[DOMAIN_MAX_ATTACH];
+};
+
+/*
+ * What a (device, PASID) is attached to, as the iommu core knows it: at
+ * most one of the two, both NULL when nothing is. An empty one is {0}.
+ */
+struct hwpt_attached {
+	struct hwpt_paging *paging;
+	struct nested_domain *nested;
+};
+
+/*
+ * intel_iommu_domain_alloc_paging_flags(): @flags IOMMU_HWPT_ALLOC_*.
+ * Unknown flags, NEST_PARENT without scalable mode and ECAP.NEST, or
+ * DIRTY_TRACKING without ECAP.SSADS: -EOPNOTSUPP. NEST_PARENT and
+ * DIRTY_TRACKING need a second-stage table (scalable mode, ECAP.SLTS, else
+ * -EOPNOTSUPP); otherwise the stage is Linux's first_level_by_default().
+ * @levels: the table's levels, as for domain_init().
+ */
+int hwpt_paging_alloc(struct hwpt_paging *hp, struct intel_iommu *iommu,
+		      u32 flags, unsigned int levels);
+/* -EBUSY while nested domains stand on it or it is attached. */
+int hwpt_paging_free(struct hwpt_paging *hp);
+/*
+ * intel_iommu_map(): a nest parent refuses read-only mappings with -EINVAL
+ * (erratum 772415 on SPR, __domain_mapping()); SNP is added once cache
+ * coherency is enforced. With caching mode the new range is also flushed
+ * under each nested domain's DID, as cache_tag_flush_range_np() does for
+ * its nesting tags.
+ */
+int hwpt_paging_map(struct hwpt_paging *hp, u64 iova, u64 pa, u64 size,
+		    unsigned int prot);
+/*
+ * intel_iommu_unmap() and its iotlb_sync: the parent's own flushes, then
+ * one second-stage IOTLB flush per nested domain DID and PASID it is
+ * attached with (cache tags CACHE_TAG_NESTING_IOTLB).
+ */
+s64 hwpt_paging_unmap(struct hwpt_paging *hp, u64 iova, u64 size);
+/*
+ * intel_iommu_enforce_cache_coherency() for a second-stage domain: false
+ * without ECAP.SC or once something is mapped; then SNP on each new leaf
+ * and PGSNP in nested PASID entries set up from now on.
+ */
+bool hwpt_paging_enforce_cache_coherency(struct hwpt_paging *hp);
+
+/*
+ * intel_iommu_domain_alloc_nested(): scalable mode and ECAP.NEST, and no
+ * @flags but IOMMU_HWPT_ALLOC_PASID, else -EOPNOTSUPP; @data_type other
+ * than IOMMU_HWPT_DATA_VTD_S1: -EOPNOTSUPP; @parent not a second-stage
+ * paging domain allocated with NEST_PARENT: -EINVAL. Linux copies @data
+ * without looking at its flags or __reserved: intel_pasid_setup_nested()
+ * checks addr_width, SRE and EAFE when the domain is attached. The domain
+ * id is taken here (-EBUSY when none is left); Linux takes it on the first
+ * attach to a unit (domain_attach_iommu()).
+ */
+int nested_domain_alloc(struct nested_domain *nd, struct hwpt_paging *parent,
+			u32 flags, u32 data_type,
+			const struct iommu_hwpt_vtd_s1 *data);
+/* -EBUSY while attached. */
+int nested_domain_free(struct nested_domain *nd);
+
+/*
+ * Attaches @new (paging or nested, exactly one set) to @pasid of @dev,
+ * replacing @old on a live device:
+ *  - RID_PASID (IOMMU_NO_PASID): intel_nested_attach_dev() or
+ *    intel_iommu_attach_device(): device_block_translation() tears the old
+ *    entry down first, then the checks, then the new entry.
+ *  - another PASID: intel_nested_set_dev_pasid() or
+ *    intel_iommu_set_dev_pasid(): the checks first (a nest parent allocated
+ *    with DIRTY_TRACKING cannot back a PASID: -EINVAL), then teardown of
+ *    @old, then the new entry.
+ * Nested: the parent must be on the device's unit (-EINVAL), then
+ * pasid_setup_nested()'s checks and codes. After a failure past the
+ * teardown the (device, PASID) is blocked: nothing is attached.
+ */
+int hwpt_attach(struct vtd_device *dev, u32 pasid, struct hwpt_attached new,
+		struct hwpt_attached old);
+/* Blocks @pasid of @dev: the teardown of what @old attached there. */
+int hwpt_detach(struct vtd_device *dev, u32 pasid, struct hwpt_attached old);
+
+/*
+ * intel_nested_cache_invalidate_user(): @type must be
+ * IOMMU_HWPT_INVALIDATE_DATA_VTD_S1 (-EINVAL, nothing done). Entries are
+ * handled in order until one fails: a flag other than LEAF or a nonzero
+ * __reserved -EOPNOTSUPP; addr not 4 KiB aligned, or npages == U64_MAX with
+ * addr != 0, -EINVAL. *@entry_num is set to the number of entries done
+ * before the failure (all of them on success). Each entry is one
+ * cache_tag_flush_range() over [addr, addr + npages * 4 KiB): for every
+ * PASID the domain is attached with, a PASID-based IOTLB invalidation with
+ * the nested domain's DID (6.5.2.4), whole-PASID when the aligned range
+ * reaches 2^52 pages, else page-selective with AM and IH = LEAF; one
+ * submission per entry, as Linux batches them.
+ */
+int nested_cache_invalidate_user(struct nested_domain *nd, u32 type,
+				 const struct iommu_hwpt_vtd_s1_invalidate *reqs,
+				 u32 *entry_num);
+
+#endif /* VTDTEST_INTEL_NESTED_H */
