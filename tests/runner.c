@@ -14,6 +14,16 @@ static struct test_suite *const suites[] = {
 	&scalable_ss_suite,
 	&scalable_fs_suite,
 	&pasid_suite,
+	&invalidation_suite,
+	&replace_suite,
+	&qi_suite,
+	&fault_event_suite,
+	&nested_alloc_suite,
+	&nested_dma_suite,
+	&nested_faults_suite,
+	&nested_invalidate_suite,
+	&pasid_isolation_suite,
+	&nested_replace_suite,
 };
 
 static struct {

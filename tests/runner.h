@@ -52,6 +52,16 @@ extern struct test_suite hw_info_suite;
 extern struct test_suite legacy_suite;
 extern struct test_suite scalable_ss_suite;
 extern struct test_suite scalable_fs_suite;
+extern struct test_suite invalidation_suite;
+extern struct test_suite replace_suite;
+extern struct test_suite qi_suite;
+extern struct test_suite fault_event_suite;
 extern struct test_suite pasid_suite;
+extern struct test_suite nested_alloc_suite;
+extern struct test_suite nested_dma_suite;
+extern struct test_suite nested_faults_suite;
+extern struct test_suite nested_invalidate_suite;
+extern struct test_suite pasid_isolation_suite;
+extern struct test_suite nested_replace_suite;
 
 #endif /* VTDTEST_TESTS_RUNNER_H */
