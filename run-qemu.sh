@@ -94,10 +94,12 @@ for name in "${selected[@]}"; do
 done
 [ -r "$ovmf" ] || die "no OVMF at $ovmf (Debian package ovmf)"
 mkdir -p "$build/logs" "$build/run"
+trap 'rm -f "$build"/run/*."$$".img "$build"/run/*."$$".cfg' EXIT
 
-# The image the run boots: the built one, or a copy with its own cfg.
+# The image the run boots: the built one, or a copy with its own cfg,
+# private to this process so that concurrent runs cannot swap images.
 run_image() {	# CONFIG
-	local img=$build/run/$1.img cfg=$build/run/$1.cfg s
+	local img=$build/run/$1.$$.img cfg=$build/run/$1.$$.cfg s
 	if [ -z "$tests" ] && [ ${#sets[@]} -eq 0 ]; then
 		echo "$build/vtdtest.img"
 		return
