@@ -237,17 +237,29 @@ static u16 parse_scopes(struct dmar_table *t, const u8 *b, u32 soff,
 	return n;
 }
 
+/*
+ * Takes the next slot of a type's array for @st; false, with the
+ * structure counted as dropped, when the array is full.
+ */
+static bool claim(struct dmar_table *t, unsigned int *nr, unsigned int max,
+		  enum dmar_type type, struct dmar_struct *st)
+{
+	if (*nr >= max) {
+		t->dropped[type]++;
+		return false;
+	}
+	st->index = (u16)(*nr)++;
+	return true;
+}
+
 static void parse_drhd(struct dmar_table *t, const u8 *b, u32 off, u16 len,
 		       struct dmar_struct *st)
 {
 	struct dmar_drhd *d;
 
-	if (t->nr_drhd >= DMAR_MAX_DRHD) {
-		t->dropped[DMAR_TYPE_DRHD]++;
+	if (!claim(t, &t->nr_drhd, DMAR_MAX_DRHD, DMAR_TYPE_DRHD, st))
 		return;
-	}
-	st->index = (u16)t->nr_drhd;
-	d = &t->drhd[t->nr_drhd++];
+	d = &t->drhd[st->index];
 	d->offset = off;
 	d->length = len;
 	d->flags = get8(b, off + 4);
@@ -264,12 +276,9 @@ static void parse_rmrr(struct dmar_table *t, const u8 *b, u32 off, u16 len,
 {
 	struct dmar_rmrr *r;
 
-	if (t->nr_rmrr >= DMAR_MAX_RMRR) {
-		t->dropped[DMAR_TYPE_RMRR]++;
+	if (!claim(t, &t->nr_rmrr, DMAR_MAX_RMRR, DMAR_TYPE_RMRR, st))
 		return;
-	}
-	st->index = (u16)t->nr_rmrr;
-	r = &t->rmrr[t->nr_rmrr++];
+	r = &t->rmrr[st->index];
 	r->offset = off;
 	r->length = len;
 	r->segment = get16(b, off + 6);
@@ -285,12 +294,9 @@ static void parse_atsr(struct dmar_table *t, const u8 *b, u32 off, u16 len,
 {
 	struct dmar_atsr *a;
 
-	if (t->nr_atsr >= DMAR_MAX_ATSR) {
-		t->dropped[DMAR_TYPE_ATSR]++;
+	if (!claim(t, &t->nr_atsr, DMAR_MAX_ATSR, DMAR_TYPE_ATSR, st))
 		return;
-	}
-	st->index = (u16)t->nr_atsr;
-	a = &t->atsr[t->nr_atsr++];
+	a = &t->atsr[st->index];
 	a->offset = off;
 	a->length = len;
 	a->flags = get8(b, off + 4);
@@ -305,12 +311,9 @@ static void parse_rhsa(struct dmar_table *t, const u8 *b, u32 off, u16 len,
 {
 	struct dmar_rhsa *r;
 
-	if (t->nr_rhsa >= DMAR_MAX_RHSA) {
-		t->dropped[DMAR_TYPE_RHSA]++;
+	if (!claim(t, &t->nr_rhsa, DMAR_MAX_RHSA, DMAR_TYPE_RHSA, st))
 		return;
-	}
-	st->index = (u16)t->nr_rhsa;
-	r = &t->rhsa[t->nr_rhsa++];
+	r = &t->rhsa[st->index];
 	r->offset = off;
 	r->length = len;
 	r->base = get64(b, off + 8);
@@ -323,12 +326,9 @@ static void parse_andd(struct dmar_table *t, const u8 *b, u32 off, u16 len,
 	struct dmar_andd *a;
 	unsigned int i, n;
 
-	if (t->nr_andd >= DMAR_MAX_ANDD) {
-		t->dropped[DMAR_TYPE_ANDD]++;
+	if (!claim(t, &t->nr_andd, DMAR_MAX_ANDD, DMAR_TYPE_ANDD, st))
 		return;
-	}
-	st->index = (u16)t->nr_andd;
-	a = &t->andd[t->nr_andd++];
+	a = &t->andd[st->index];
 	a->offset = off;
 	a->length = len;
 	a->number = get8(b, off + 7);
@@ -351,12 +351,9 @@ static void parse_satc(struct dmar_table *t, const u8 *b, u32 off, u16 len,
 {
 	struct dmar_satc *s;
 
-	if (t->nr_satc >= DMAR_MAX_SATC) {
-		t->dropped[DMAR_TYPE_SATC]++;
+	if (!claim(t, &t->nr_satc, DMAR_MAX_SATC, DMAR_TYPE_SATC, st))
 		return;
-	}
-	st->index = (u16)t->nr_satc;
-	s = &t->satc[t->nr_satc++];
+	s = &t->satc[st->index];
 	s->offset = off;
 	s->length = len;
 	s->flags = get8(b, off + 4);
@@ -371,12 +368,9 @@ static void parse_sidp(struct dmar_table *t, const u8 *b, u32 off, u16 len,
 {
 	struct dmar_sidp *s;
 
-	if (t->nr_sidp >= DMAR_MAX_SIDP) {
-		t->dropped[DMAR_TYPE_SIDP]++;
+	if (!claim(t, &t->nr_sidp, DMAR_MAX_SIDP, DMAR_TYPE_SIDP, st))
 		return;
-	}
-	st->index = (u16)t->nr_sidp;
-	s = &t->sidp[t->nr_sidp++];
+	s = &t->sidp[st->index];
 	s->offset = off;
 	s->length = len;
 	s->reserved = get16(b, off + 4);
