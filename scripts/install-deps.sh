@@ -1,9 +1,6 @@
 #!/usr/bin/env bash
-# Install the Debian packages vtdtest needs, only those missing.
-#
-# QEMU 10 comes from bookworm-backports. The suite is added by copying the
-# URIs of the machine's existing Debian source entry, so no archive host is
-# named here.
+# Install the Debian packages vtdtest needs, only those missing. QEMU 10
+# comes from bookworm-backports (scripts/apt.sh adds the suite).
 #
 # Usage: scripts/install-deps.sh [build|qemu|unit|fuzz|all]...
 set -euo pipefail
@@ -17,63 +14,8 @@ qemu_min_major=10
 log() { printf 'install-deps: %s\n' "$*" >&2; }
 die() { log "$*"; exit 2; }
 
-missing() {
-	local p out=()
-	for p in "$@"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
-			out+=("$p")
-	done
-	echo "${out[@]:-}"
-}
-
-as_root() {
-	if [ "$(id -u)" = 0 ]; then "$@"
-	elif command -v sudo >/dev/null; then sudo "$@"
-	else die "need root to run: $*"
-	fi
-}
-
-debian_uri() {
-	local f uri
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		uri=$(awk '/^URIs:/ && !/security/ {print $2; exit}' "$f")
-		[ -n "$uri" ] && grep -q '^Suites:.*bookworm' "$f" && { echo "$uri"; return; }
-	done
-	[ -f /etc/apt/sources.list ] &&
-		awk '$1 == "deb" && $3 ~ /^bookworm$/ {print $2; exit}' /etc/apt/sources.list
-}
-
-add_suite() {
-	local suite=$1 types=$2 list=/etc/apt/sources.list.d/vtdtest-$1.sources uri
-	[ -f "$list" ] && return 0
-	uri=$(debian_uri)
-	[ -n "$uri" ] || die "no Debian source entry to copy the URIs from"
-	log "adding suite $suite ($types)"
-	as_root tee "$list" >/dev/null <<EOT
-Types: $types
-URIs: $uri
-Suites: $suite
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-EOT
-	APT_UPDATED=
-}
-
-APT_UPDATED=
-apt_install() {
-	local pkgs
-	pkgs=$(missing "$@")
-	[ -n "$pkgs" ] || return 0
-	if [ -z "$APT_UPDATED" ]; then
-		as_root apt-get update -qq >&2 || die "apt-get update failed"
-		APT_UPDATED=1
-	fi
-	log "installing $pkgs"
-	# shellcheck disable=SC2086
-	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-		--no-install-recommends $pkgs >&2 || die "apt-get install $pkgs failed"
-}
+# shellcheck source=scripts/apt.sh
+. "$(dirname "${BASH_SOURCE[0]}")/apt.sh"
 
 qemu_ok() {
 	local v
@@ -83,20 +25,16 @@ qemu_ok() {
 }
 
 install_qemu() {
+	# shellcheck disable=SC2086
 	apt_install $want_qemu
 	qemu_ok && return 0
-	add_suite bookworm-backports deb
-	as_root apt-get update -qq >&2 || die "apt-get update failed"
-	APT_UPDATED=1
-	log "installing qemu-system-x86 from bookworm-backports"
-	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-		--no-install-recommends -t bookworm-backports qemu-system-x86 >&2 ||
-		die "installing qemu-system-x86 from bookworm-backports failed"
+	apt_install_from bookworm-backports qemu-system-x86
 	qemu_ok || die "qemu-system-x86_64 $qemu_min_major or newer not found after install"
 }
 
 [ $# -gt 0 ] || set -- all
 for what in "$@"; do
+	# shellcheck disable=SC2086
 	case $what in
 	build) apt_install $want_build ;;
 	qemu) install_qemu ;;
