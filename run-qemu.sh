@@ -32,7 +32,7 @@ configs=(
 	"sm-ss|x-scalable-mode=on,aw-bits=48|scalable mode, second-stage translation"
 	"sm-fs|x-scalable-mode=on,x-flts=on,aw-bits=48|scalable mode, first-stage translation"
 	"sm-fs-pasid|x-scalable-mode=on,x-flts=on,x-pasid-mode=on,aw-bits=48|first-stage with ECAP.PASID"
-	"sm-cm|x-scalable-mode=on,caching-mode=on,aw-bits=48|scalable mode with caching mode"
+	"sm-cm|x-scalable-mode=on,caching-mode=on,device-iotlb=on,aw-bits=48|scalable mode with caching mode and ECAP.DT"
 	"nested|x-scalable-mode=on,x-nested=on,aw-bits=48|first- and second-stage and nesting (PGTT 3), PASID-tagged edu DMA (patched QEMU)"
 )
 # edu's DMA takes 100 ms of virtual time; the patched edu can be quicker.

@@ -52,7 +52,15 @@ struct qi_desc {
 
 /* 6.5.2.5: device-TLB: SID 47:32, PFSID 15:12 and 63:52, S in qw1. */
 #define QI_DIOTLB_SID_SHIFT	32
+#define QI_DIOTLB_QDEP_SHIFT	16
 #define QI_DIOTLB_SIZE		BIT_ULL(0)
+#define QI_PFSID_LO_SHIFT	12	/* PFSID bits 3:0 */
+#define QI_PFSID_HI_SHIFT	52	/* PFSID bits 15:4 */
+
+/* 6.5.2.6: PASID-based device-TLB: SID 31:16, QDEP 8:4, S at qw1 bit 11. */
+#define QI_PDIOTLB_SID_SHIFT	16
+#define QI_PDIOTLB_QDEP_SHIFT	4
+#define QI_PDIOTLB_SIZE		BIT_ULL(11)
 
 /* 6.5.2.7: interrupt entry cache, G bit 4 (1: index-selective). */
 #define QI_IEC_INDEX		BIT_ULL(4)
@@ -137,9 +145,44 @@ static inline struct qi_desc qi_desc_pc(u64 gran, u16 did, u32 pasid)
 	};
 }
 
-static inline struct qi_desc qi_desc_iec_global(void)
+/* @index: index-selective for 2^@im entries from @iidx, else global. */
+static inline struct qi_desc qi_desc_iec(bool index, u16 iidx, u8 im)
 {
-	return (struct qi_desc){ .qw0 = QI_TYPE_IEC };
+	return (struct qi_desc){
+		.qw0 = QI_TYPE_IEC | (index ? QI_IEC_INDEX |
+			(u64)(im & 0x1f) << QI_IEC_IM_SHIFT |
+			(u64)iidx << QI_IEC_IIDX_SHIFT : 0),
+	};
+}
+
+static inline u64 qi_pfsid(u16 pfsid)
+{
+	return (u64)(pfsid & 0xf) << QI_PFSID_LO_SHIFT |
+	       (u64)(pfsid >> 4) << QI_PFSID_HI_SHIFT;
+}
+
+/* One page at @addr of the device behind @sid (physical function @pfsid). */
+static inline struct qi_desc qi_desc_dev_tlb(u16 sid, u16 pfsid, u8 qdep,
+					     u64 addr)
+{
+	return (struct qi_desc){
+		.qw0 = QI_TYPE_DIOTLB | (u64)sid << QI_DIOTLB_SID_SHIFT |
+		       (u64)(qdep & 0x1f) << QI_DIOTLB_QDEP_SHIFT |
+		       qi_pfsid(pfsid),
+		.qw1 = addr & QI_ADDR_MASK,
+	};
+}
+
+static inline struct qi_desc qi_desc_pdev_tlb(u16 sid, u16 pfsid, u8 qdep,
+					      u32 pasid, u64 addr)
+{
+	return (struct qi_desc){
+		.qw0 = QI_TYPE_PDIOTLB | (u64)sid << QI_PDIOTLB_SID_SHIFT |
+		       (u64)(qdep & 0x1f) << QI_PDIOTLB_QDEP_SHIFT |
+		       ((u64)pasid << QI_PASID_SHIFT & QI_PASID_MASK) |
+		       qi_pfsid(pfsid),
+		.qw1 = addr & QI_ADDR_MASK,
+	};
 }
 
 static inline struct qi_desc qi_desc_wait(u32 data, u64 status_phys)
