@@ -75,7 +75,8 @@ static bool nest_init(struct ktap_case *c, struct nest *n, u64 s1_flags,
 	int ret;
 
 	memset(n, 0, sizeof(*n));
-	ret = guest_init(&n->g, &vm, 4);
+	/* 57-bit input is the 5-level first stage (FSPM 1). */
+	ret = guest_init(&n->g, &vm, addr_width == 57 ? 5 : 4);
 
 	for (unsigned int i = 0; !ret && i < fx.nr_edu; i++)
 		ret = guest_map(&n->g, fx.ctx[i].verify.phys, verify_gpa[i],
@@ -302,8 +303,8 @@ NESTED_SUITE(nested_alloc_suite, "nested_alloc", alloc_cases);
  * One guest on RID_PASID, @size bytes at @gva backed by a fresh target;
  * @fs leaves come from alignment, @ss_step forces the second stage's.
  */
-static void nested_write(struct ktap_case *c, u64 gva, u64 size, u64 align,
-			 u64 ss_step, u64 off, u32 len, bool read)
+static void nested_access(struct ktap_case *c, u32 width, u64 gva, u64 size,
+			  u64 align, u64 ss_step, u64 off, u32 len, bool read)
 {
 	struct dma_target t;
 	struct nest n;
@@ -316,7 +317,7 @@ static void nested_write(struct ktap_case *c, u64 gva, u64 size, u64 align,
 	struct dma_map m = { gva, t.phys, size, read ? PGTABLE_PROT_READ : RW };
 	struct dma_intent in = { .maps = &m, .nr = 1 };
 
-	if (nest_init(c, &n, 0, 48) &&
+	if (nest_init(c, &n, 0, width) &&
 	    guest_data(c, &n, gva, t.phys, size, align, ss_step,
 		       read ? 0 : GUEST_PROT_WRITE) &&
 	    attach(c, 0, IOMMU_NO_PASID, as_nested(&n), nothing)) {
@@ -329,6 +330,12 @@ static void nested_write(struct ktap_case *c, u64 gva, u64 size, u64 align,
 	nest_release(&n);
 	vm_reset();
 	dma_target_free(&t);
+}
+
+static void nested_write(struct ktap_case *c, u64 gva, u64 size, u64 align,
+			 u64 ss_step, u64 off, u32 len, bool read)
+{
+	nested_access(c, 48, gva, size, align, ss_step, off, len, read);
 }
 
 static void page_4k(struct ktap_case *c, const void *arg)
@@ -416,6 +423,16 @@ static void fs_1g_ss_1g(struct ktap_case *c, const void *arg)
 	dma_target_free(&t);
 }
 
+/* A 5-level first stage (FSPM 1, addr_width 57) above the 4-level one. */
+static void fs_5level(struct ktap_case *c, const void *arg)
+{
+	if (!(fx.iommu->cap & CAP_FS5LP)) {
+		ktap_skip(c, "the unit has no 5-level first stage (CAP.FS5LP clear)");
+		return;
+	}
+	nested_access(c, 57, 1ULL << 50, SZ_4K, SZ_4K, SZ_4K, 0, SZ_4K, false);
+}
+
 static const struct test_case dma_cases[] = {
 	TEST_CASE(page_4k),
 	TEST_CASE(cross_pages),
@@ -424,6 +441,7 @@ static const struct test_case dma_cases[] = {
 	TEST_CASE(fs_2m_ss_4k),
 	TEST_CASE(fs_4k_ss_2m),
 	TEST_CASE(fs_1g_ss_1g),
+	TEST_CASE(fs_5level),
 };
 
 NESTED_SUITE(nested_dma_suite, "nested_dma", dma_cases);
