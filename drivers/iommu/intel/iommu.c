@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit discovery: what each remapping unit is and the state the platform
- * firmware left it in. Nothing here writes a register.
+ * Remapping units: discovery (the state the platform firmware left them
+ * in), takeover, root and context programming, domains and attach.
  */
 #include "drivers/iommu/intel/fault.h"
 #include "drivers/iommu/intel/flush.h"
@@ -36,6 +36,28 @@ static void read_pending_faults(struct intel_iommu *iommu)
 	}
 }
 
+/*
+ * 11.4: what must hold before any register beyond VER, CAP and ECAP may
+ * be read or written; a bad DRHD or a unit that is not there fails it.
+ */
+static void check_usable(struct intel_iommu *iommu)
+{
+	u64 fault_end = cap_fault_reg_offset(iommu->cap) +
+			(u64)cap_nr_fault_regs(iommu->cap) * FRCD_LEN;
+	u64 iotlb_end = ecap_iotlb_offset(iommu->ecap) + 16;
+	const char *why = NULL;
+
+	if (iommu->ver == VER_ALL_ONES ||
+	    !((iommu->ver & VER_MAJOR_MASK) >> VER_MAJOR_SHIFT))
+		why = "VER reads all ones or major version 0";
+	else if (!iommu->cap || iommu->cap == ~0ULL || iommu->ecap == ~0ULL)
+		why = "CAP or ECAP reads 0 or all ones";
+	else if (fault_end > iommu->reg_size || iotlb_end > iommu->reg_size)
+		why = "fault recording or IOTLB registers beyond the register set";
+	if (why)
+		ksnprintf(iommu->unusable, sizeof(iommu->unusable), "%s", why);
+}
+
 void intel_iommu_probe(struct intel_iommu *iommu)
 {
 	struct iommu_entry_state *e = &iommu->entry;
@@ -43,7 +65,8 @@ void intel_iommu_probe(struct intel_iommu *iommu)
 	iommu->ver = dmar_readl(iommu, DMAR_VER_REG);
 	iommu->cap = dmar_readq(iommu, DMAR_CAP_REG);
 	iommu->ecap = dmar_readq(iommu, DMAR_ECAP_REG);
-	if (iommu->ver == VER_ALL_ONES)
+	check_usable(iommu);
+	if (iommu->unusable[0])
 		return;
 	e->gsts = dmar_readl(iommu, DMAR_GSTS_REG);
 	e->rtaddr = dmar_readq(iommu, DMAR_RTADDR_REG);
@@ -115,6 +138,7 @@ void intel_iommu_check_registers(struct ktap_case *c,
 }
 
 #define PMEN_TIMEOUT_US		100000
+#define PSI_MASK_ALL		52	/* Linux's MAX_AGAW_PFN_WIDTH */
 
 void iommu_flush_line(const struct intel_iommu *iommu, const void *p,
 		      size_t len)
@@ -136,9 +160,12 @@ static void clear_faults(struct intel_iommu *iommu)
 
 int intel_iommu_takeover(struct intel_iommu *iommu)
 {
-	u32 gsts = dmar_readl(iommu, DMAR_GSTS_REG);
+	u32 gsts;
 	int ret = 0;
 
+	if (iommu->unusable[0])
+		return -ENODEV;
+	gsts = dmar_readl(iommu, DMAR_GSTS_REG);
 	dmar_writel(iommu, DMAR_FECTL_REG, FECTL_IM);
 	clear_faults(iommu);
 	if (gsts & GSTS_IRES)
@@ -197,6 +224,8 @@ int intel_iommu_setup(struct intel_iommu *iommu, bool scalable)
 {
 	int ret;
 
+	if (iommu->unusable[0])
+		return -ENODEV;
 	if (scalable && !(iommu->ecap & ECAP_SMTS))
 		return -EOPNOTSUPP;
 	iommu->root = hw_alloc_pages(1, 1);
@@ -398,6 +427,10 @@ static int flush_one(struct dmar_domain *d, u32 pasid, u64 iova, u64 size)
 	if (d->type == DOMAIN_SECOND_STAGE)
 		return iommu_flush_iotlb_range(d->iommu, d->did, iova, size);
 	am = psi_mask(&iova, size);
+	/* As Linux's cache_tag_flush_range(): a mask this wide is everything. */
+	if (am >= PSI_MASK_ALL)
+		return flush_piotlb(d->iommu, QI_PIOTLB_PASID, d->did, pasid, 0,
+				    0, false);
 	return flush_piotlb(d->iommu, QI_PIOTLB_PAGE, d->did, pasid, iova, am,
 			    false);
 }
@@ -427,7 +460,7 @@ int domain_map(struct dmar_domain *d, u64 iova, u64 pa, u64 size,
 	return flush_write_buffer(d->iommu);
 }
 
-s64 domain_unmap(struct dmar_domain *d, u64 iova, u64 size)
+s64 domain_unmap_deferred(struct dmar_domain *d, u64 iova, u64 size)
 {
 	s64 done;
 	int ret;
@@ -439,6 +472,27 @@ s64 domain_unmap(struct dmar_domain *d, u64 iova, u64 size)
 		return done;
 	ret = domain_flush_range(d, iova, size);
 	return ret ? ret : done;
+}
+
+void domain_release_tables(struct dmar_domain *d, bool flushed)
+{
+	if (flushed) {
+		pgtable_free_unlinked(&d->pgt);
+		return;
+	}
+	/* The unit may still walk them: better lost than reused. */
+	if (d->pgt.nr_unlinked)
+		ktap_diag("domain %u: %u emptied table pages kept: their invalidation failed",
+			  d->did, d->pgt.nr_unlinked);
+	d->pgt.nr_unlinked = 0;
+}
+
+s64 domain_unmap(struct dmar_domain *d, u64 iova, u64 size)
+{
+	s64 done = domain_unmap_deferred(d, iova, size);
+
+	domain_release_tables(d, done >= 0);
+	return done;
 }
 
 int vtd_device_init(struct vtd_device *dev, struct intel_iommu *iommu,

@@ -72,6 +72,8 @@ struct intel_iommu {
 	u64 cap;
 	u64 ecap;
 	struct iommu_entry_state entry;
+	/* Why the registers cannot be trusted, empty when they can. */
+	char unusable[96];
 
 	/* What vtdtest programmed. */
 	bool qi_enabled;
@@ -161,6 +163,13 @@ int domain_map(struct dmar_domain *d, u64 iova, u64 pa, u64 size,
 /* Unmaps and invalidates the range, as Linux's unmap path does. */
 s64 domain_unmap(struct dmar_domain *d, u64 iova, u64 size);
 /*
+ * The same, but the table pages it emptied stay held until
+ * domain_release_tables(): for callers with more flushes to make first.
+ */
+s64 domain_unmap_deferred(struct dmar_domain *d, u64 iova, u64 size);
+/* Frees them after every flush succeeded; otherwise keeps them, said. */
+void domain_release_tables(struct dmar_domain *d, bool flushed);
+/*
  * Second-stage IOTLB flush of [iova, iova + size) tagged @did: page-selective,
  * or domain-selective without CAP.PSI or beyond CAP.MAMV (Linux's
  * cache_tag_flush_iotlb() for a second-stage or nesting tag).
@@ -204,7 +213,11 @@ u64 iommu_rtaddr(const struct intel_iommu *iommu);
 void iommu_flush_line(const struct intel_iommu *iommu, const void *p,
 		      size_t len);
 
-/* Reads VER, CAP, ECAP and the state at entry of a unit; touches nothing. */
+/*
+ * Reads VER, CAP, ECAP and the state at entry of a unit; touches nothing.
+ * A unit whose registers fail the basic checks is marked unusable and is
+ * never written to.
+ */
 void intel_iommu_probe(struct intel_iommu *iommu);
 void intel_iommu_hw_info(const struct intel_iommu *iommu,
 			 struct iommu_hw_info_vtd *info);
