@@ -269,6 +269,7 @@ UNIT_TEST(pgtable_1g_chosen_when_aligned_and_allowed)
 	EXPECT_U64(level, 3);
 	EXPECT_U64(pgtable_unmap(&pt, 0x40000000ULL, SZ_1G + SZ_2M + SZ_4K),
 		   SZ_1G + SZ_2M + SZ_4K);
+	pgtable_free_unlinked(&pt);
 	EXPECT_U64(fake_hw_pages_in_use(), 1);
 
 	/* pa only 2M aligned: 512 2M leaves instead of one 1G. */
@@ -319,6 +320,7 @@ UNIT_TEST(pgtable_range_crosses_l1_tables)
 
 	/* Unmapping one side frees only that L1 table. */
 	EXPECT_U64(pgtable_unmap(&pt, 0x200000, SZ_4K), SZ_4K);
+	pgtable_free_unlinked(&pt);
 	EXPECT_U64(l2[1], 0);
 	EXPECT_U64(l2[0] & ADDR_BITS, hw_virt_to_phys(l1a));
 	EXPECT_U64(pt.nr_tables, 4);
@@ -333,6 +335,7 @@ UNIT_TEST(pgtable_range_crosses_l1_tables)
 	l1b = next_table(l2[3], 0x3);
 	EXPECT_U64(l1b[0], 0x600003);
 	EXPECT_U64(pgtable_unmap(&pt, 0, 0x1000000), 0x1000 + SZ_2M + 0x2000);
+	pgtable_free_unlinked(&pt);
 	EXPECT_U64(fake_hw_pages_in_use(), 1);
 	pgtable_destroy(&pt);
 	EXPECT_U64(fake_hw_pages_in_use(), 0);
@@ -363,12 +366,17 @@ UNIT_TEST(pgtable_map_argument_errors)
 	EXPECT_U64(pgtable_map(&pt, 0xfffffffff000ULL, 0xffffffffff000ULL, SZ_4K, RW), 0);
 	EXPECT_U64(leaf_val(&pt, 0xfffffffff000ULL), 0xffffffffff003ULL);
 	EXPECT_U64(pgtable_unmap(&pt, 0xfffffffff000ULL, SZ_4K), SZ_4K);
+	pgtable_free_unlinked(&pt);
 
 	/* Unmap checks its arguments the same way. */
 	EXPECT_U64(pgtable_unmap(&pt, 0x1800, SZ_4K), -EINVAL);
+	pgtable_free_unlinked(&pt);
 	EXPECT_U64(pgtable_unmap(&pt, 0x1000, 0x800), -EINVAL);
+	pgtable_free_unlinked(&pt);
 	EXPECT_U64(pgtable_unmap(&pt, 0x1000000000000ULL, SZ_4K), -ERANGE);
+	pgtable_free_unlinked(&pt);
 	EXPECT_U64(pgtable_unmap(&pt, 0x1000, 0), 0);
+	pgtable_free_unlinked(&pt);
 	EXPECT_U64(fake_hw_pages_in_use(), 1);
 	pgtable_destroy(&pt);
 	EXPECT_U64(fake_hw_pages_in_use(), 0);
@@ -464,22 +472,28 @@ UNIT_TEST(pgtable_unmap_returns_sizes)
 	fake_hw_reset();
 	EXPECT_U64(pgtable_init(&pt, PGTABLE_SECOND_STAGE, 4, ALL_SIZES, true), 0);
 	EXPECT_U64(pgtable_unmap(&pt, 0x10000, 0x3000), 0);
+	pgtable_free_unlinked(&pt);
 	EXPECT_U64(pgtable_map(&pt, 0x10000, 0x20000, 0x3000, RW), 0);
 	EXPECT_U64(pgtable_unmap(&pt, 0x10000, 0x3000), 0x3000);
+	pgtable_free_unlinked(&pt);
 	EXPECT_U64(pgtable_unmap(&pt, 0x10000, 0x3000), 0);
+	pgtable_free_unlinked(&pt);
 	EXPECT_U64(fake_hw_pages_in_use(), 1);
 
 	/* Only the mapped part of a wider range counts. */
 	EXPECT_U64(pgtable_map(&pt, 0x10000, 0x20000, SZ_4K, RW), 0);
 	EXPECT_U64(pgtable_map(&pt, 0x12000, 0x20000, SZ_4K, RW), 0);
 	EXPECT_U64(pgtable_unmap(&pt, 0xf000, 0x3000), SZ_4K);
+	pgtable_free_unlinked(&pt);
 	EXPECT(pgtable_leaf(&pt, 0x12000, NULL) != NULL);
 	EXPECT_U64(pgtable_unmap(&pt, 0, SZ_1G), SZ_4K);
+	pgtable_free_unlinked(&pt);
 	EXPECT_U64(fake_hw_pages_in_use(), 1);
 
 	/* Whole large pages. */
 	EXPECT_U64(pgtable_map(&pt, SZ_1G, SZ_1G, SZ_1G + SZ_2M, RW), 0);
 	EXPECT_U64(pgtable_unmap(&pt, SZ_1G, SZ_1G + SZ_2M), SZ_1G + SZ_2M);
+	pgtable_free_unlinked(&pt);
 	EXPECT_U64(pt.nr_tables, 1);
 	EXPECT_U64(nonzero_entries(pt.root), 0);
 	pgtable_destroy(&pt);
@@ -505,6 +519,7 @@ UNIT_TEST(pgtable_unmap_splits_2m)
 
 	/* Unmapping the second 4K page splits the 2M leaf. */
 	EXPECT_U64(pgtable_unmap(&pt, 0x201000, SZ_4K), SZ_4K);
+	pgtable_free_unlinked(&pt);
 	l1 = next_table(l2[1], 0x3);
 	EXPECT_U64(pt.nr_tables, 4);
 	EXPECT_U64(l1[0], 0x40000803ULL);	/* same bits, PS gone */
@@ -520,11 +535,13 @@ UNIT_TEST(pgtable_unmap_splits_2m)
 
 	/* The rest: 511 pages; the L1 table then goes. */
 	EXPECT_U64(pgtable_unmap(&pt, 0x200000, SZ_2M), 511 * SZ_4K);
+	pgtable_free_unlinked(&pt);
 	EXPECT_U64(fake_hw_pages_in_use(), 1);
 
 	/* A range ending inside a 2M leaf splits at its end. */
 	EXPECT_U64(pgtable_map(&pt, 0x200000, 0x40000000ULL, SZ_2M, PGTABLE_PROT_READ), 0);
 	EXPECT_U64(pgtable_unmap(&pt, 0x100000, 0x101000), SZ_4K);
+	pgtable_free_unlinked(&pt);
 	l3 = next_table(pt.root[0], 0x3);
 	l2 = next_table(l3[0], 0x3);
 	l1 = next_table(l2[1], 0x3);
@@ -535,6 +552,7 @@ UNIT_TEST(pgtable_unmap_splits_2m)
 	/* A range strictly inside a 2M leaf. */
 	EXPECT_U64(pgtable_map(&pt, 0x600000, 0x40200000ULL, SZ_2M, RW), 0);
 	EXPECT_U64(pgtable_unmap(&pt, 0x602000, 0x2000), 0x2000);
+	pgtable_free_unlinked(&pt);
 	l1 = next_table(l2[3], 0x3);
 	EXPECT_U64(l1[1], 0x40201003ULL);
 	EXPECT_U64(l1[2], 0);
@@ -542,6 +560,7 @@ UNIT_TEST(pgtable_unmap_splits_2m)
 	EXPECT_U64(l1[4], 0x40204003ULL);
 	EXPECT_U64(nonzero_entries(l1), 510);
 	EXPECT_U64(pgtable_unmap(&pt, 0, SZ_1G), 511 * SZ_4K + 510 * SZ_4K);
+	pgtable_free_unlinked(&pt);
 	EXPECT_U64(fake_hw_pages_in_use(), 1);
 	pgtable_destroy(&pt);
 	EXPECT_U64(fake_hw_pages_in_use(), 0);
@@ -560,6 +579,7 @@ UNIT_TEST(pgtable_unmap_splits_fs_1g)
 
 	/* 1G -> 2M table -> 4K table for the 2M that holds the hole. */
 	EXPECT_U64(pgtable_unmap(&pt, SZ_1G + 0x201000, SZ_4K), SZ_4K);
+	pgtable_free_unlinked(&pt);
 	EXPECT_U64(pt.nr_tables, 4);
 	l2 = next_table(l3[1], 0x27);
 	EXPECT_U64(l2[0], 0x800000e7ULL);
@@ -574,9 +594,11 @@ UNIT_TEST(pgtable_unmap_splits_fs_1g)
 	/* Failing split: nothing unmapped, the mapping as before. */
 	exhaust_arena_but(0);
 	EXPECT_U64(pgtable_unmap(&pt, SZ_1G + 0x401000, SZ_4K), -ENOMEM);
+	pgtable_free_unlinked(&pt);
 	release_arena();
 	EXPECT_U64(l2[2], 0x804000e7ULL);
 	EXPECT_U64(pgtable_unmap(&pt, SZ_1G, SZ_1G), SZ_1G - SZ_4K);
+	pgtable_free_unlinked(&pt);
 	EXPECT_U64(fake_hw_pages_in_use(), 1);
 	pgtable_destroy(&pt);
 	EXPECT_U64(fake_hw_pages_in_use(), 0);
@@ -598,12 +620,14 @@ UNIT_TEST(pgtable_clflush_when_not_coherent)
 	EXPECT_U64(fake_hw_clflush_count(), 260 + 1);
 	/* Two leaves cleared, then L2, L3 and root entries as tables empty. */
 	EXPECT_U64(pgtable_unmap(&pt, 0x1000, 0x2000), 0x2000);
+	pgtable_free_unlinked(&pt);
 	EXPECT_U64(fake_hw_clflush_count(), 261 + 2 + 3);
 
 	/* Split: the filled table (64), its link (1), the cleared leaf (1). */
 	EXPECT_U64(pgtable_map(&pt, 0x200000, 0x200000, SZ_2M, RW), 0);
 	EXPECT_U64(fake_hw_clflush_count(), 266 + 2 * 64 + 2 + 1);
 	EXPECT_U64(pgtable_unmap(&pt, 0x200000, SZ_4K), SZ_4K);
+	pgtable_free_unlinked(&pt);
 	EXPECT_U64(fake_hw_clflush_count(), 397 + 64 + 1 + 1);
 	pgtable_destroy(&pt);
 
@@ -611,6 +635,7 @@ UNIT_TEST(pgtable_clflush_when_not_coherent)
 	EXPECT_U64(pgtable_init(&pt, PGTABLE_SECOND_STAGE, 4, SZ_4K, true), 0);
 	EXPECT_U64(pgtable_map(&pt, 0x1000, 0x1000, SZ_4K, RW), 0);
 	EXPECT_U64(pgtable_unmap(&pt, 0x1000, SZ_4K), SZ_4K);
+	pgtable_free_unlinked(&pt);
 	EXPECT_U64(fake_hw_clflush_count(), 0);
 	pgtable_destroy(&pt);
 }
@@ -637,6 +662,7 @@ UNIT_TEST(pgtable_fs_canonical_high)
 	EXPECT_U64(l1[511], 0x2067);
 	EXPECT(pgtable_leaf(&pt, 0xfffffffffffff000ULL, NULL) == &l1[511]);
 	EXPECT_U64(pgtable_unmap(&pt, 0xfffffffffffff000ULL, SZ_4K), SZ_4K);
+	pgtable_free_unlinked(&pt);
 
 	/* Non-canonical, or crossing from the lower half into the hole. */
 	EXPECT_U64(pgtable_map(&pt, 0x800000000000ULL, 0, SZ_4K, RW), -ERANGE);
@@ -652,7 +678,9 @@ UNIT_TEST(pgtable_fs_canonical_high)
 	EXPECT_U64(l3[510], 0x400000e7ULL);
 	EXPECT_U64(pgtable_unmap(&pt, 0xffff800000000000ULL, 0x800000000000ULL),
 		   SZ_4K + SZ_1G);
+	pgtable_free_unlinked(&pt);
 	EXPECT_U64(pgtable_unmap(&pt, 0, 0x800000000000ULL), SZ_4K);
+	pgtable_free_unlinked(&pt);
 	EXPECT_U64(fake_hw_pages_in_use(), 1);
 	pgtable_destroy(&pt);
 	EXPECT_U64(fake_hw_pages_in_use(), 0);
@@ -698,6 +726,7 @@ UNIT_TEST(pgtable_five_level)
 	EXPECT_U64(pgtable_map(&pt, 0x200000000000000ULL, 0, SZ_4K, RW), -ERANGE);
 	EXPECT_U64(pgtable_map(&pt, 0x1fffffffffff000ULL, 0x7000, SZ_4K, RW), 0);
 	EXPECT_U64(pgtable_unmap(&pt, 0, 0x200000000000000ULL), 2 * SZ_4K);
+	pgtable_free_unlinked(&pt);
 	EXPECT_U64(fake_hw_pages_in_use(), 1);
 	pgtable_destroy(&pt);
 	EXPECT_U64(fake_hw_pages_in_use(), 0);
@@ -720,6 +749,7 @@ UNIT_TEST(pgtable_ss_three_level)
 	EXPECT_U64(l1[511], 0x8003);
 	EXPECT_U64(pgtable_map(&pt, 0x8000000000ULL, 0, SZ_4K, RW), -ERANGE);
 	EXPECT_U64(pgtable_unmap(&pt, 0, 0x8000000000ULL), SZ_1G + SZ_4K);
+	pgtable_free_unlinked(&pt);
 	EXPECT_U64(fake_hw_pages_in_use(), 1);
 	pgtable_destroy(&pt);
 	EXPECT_U64(fake_hw_pages_in_use(), 0);
@@ -744,9 +774,30 @@ UNIT_TEST(pgtable_corrupt_entry_is_not_followed)
 	EXPECT(pgtable_entry(&pt, 0x1000, 1) == NULL);
 	EXPECT_U64(pgtable_map(&pt, 0x2000, 0x2000, SZ_4K, RW), -EIO);
 	EXPECT_U64(pgtable_unmap(&pt, 0x1000, SZ_4K), -EIO);
+	pgtable_free_unlinked(&pt);
 	*e = saved;
 	EXPECT_U64(leaf_val(&pt, 0x1000), 0x1003);
 	EXPECT_U64(fake_hw_pages_in_use(), 4);
+	pgtable_destroy(&pt);
+	EXPECT_U64(fake_hw_pages_in_use(), 0);
+}
+
+/* An emptied table stays allocated until the caller's flush is done. */
+UNIT_TEST(pgtable_unlinked_tables_wait_for_the_flush)
+{
+	struct pgtable pt;
+
+	fake_hw_reset();
+	EXPECT_U64(pgtable_init(&pt, PGTABLE_SECOND_STAGE, 4, BIT_ULL(12), true), 0);
+	EXPECT_U64(pgtable_map(&pt, 0x1000, 0x2000, SZ_4K, PGTABLE_PROT_READ), 0);
+	EXPECT_U64(fake_hw_pages_in_use(), 4);
+	EXPECT_U64(pgtable_unmap(&pt, 0x1000, SZ_4K), SZ_4K);
+	/* Unlinked from the root, yet not given back. */
+	EXPECT_U64(pt.root[0], 0);
+	EXPECT_U64(pt.nr_unlinked, 3);
+	EXPECT_U64(fake_hw_pages_in_use(), 4);
+	pgtable_free_unlinked(&pt);
+	EXPECT_U64(fake_hw_pages_in_use(), 1);
 	pgtable_destroy(&pt);
 	EXPECT_U64(fake_hw_pages_in_use(), 0);
 }

@@ -132,12 +132,13 @@ int hwpt_paging_map(struct hwpt_paging *hp, u64 iova, u64 pa, u64 size,
 
 s64 hwpt_paging_unmap(struct hwpt_paging *hp, u64 iova, u64 size)
 {
-	s64 done = domain_unmap(&hp->domain, iova, size);
-	int ret;
+	s64 done = domain_unmap_deferred(&hp->domain, iova, size);
+	int ret = 0;
 
-	if (done <= 0)
-		return done;
-	ret = flush_nesting_tags(hp, iova, size);
+	if (done > 0)
+		ret = flush_nesting_tags(hp, iova, size);
+	/* Nested translations may reach the tables too: free after both. */
+	domain_release_tables(&hp->domain, done >= 0 && !ret);
 	return ret ? ret : done;
 }
 
@@ -188,8 +189,13 @@ int nested_domain_free(struct nested_domain *nd)
 
 	if (nd->nr_attached)
 		return -EBUSY;
-	while (hp->children[c] != nd)
+	/* A double free or a domain never allocated is refused, not chased. */
+	if (!hp)
+		return -ENOENT;
+	while (c < hp->nr_children && hp->children[c] != nd)
 		c++;
+	if (c == hp->nr_children)
+		return -ENOENT;
 	hp->nr_children--;
 	memmove(&hp->children[c], &hp->children[c + 1],
 		(hp->nr_children - c) * sizeof(hp->children[0]));

@@ -286,12 +286,18 @@ static int clear_fn(struct pgtable *pt, u64 *e, unsigned int level,
 	ret = for_each_entry(pt, child, level - 1, start, last, clear_fn, ctx);
 	if (ret)
 		return ret;
-	if (table_empty(pt, child)) {
+	if (table_empty(pt, child) && pt->nr_unlinked < PGTABLE_UNLINKED_MAX) {
 		set_entry(pt, e, 0);
 		hw_wmb();
-		free_table(pt, child);
+		pt->unlinked[pt->nr_unlinked++] = child;
 	}
 	return 0;
+}
+
+void pgtable_free_unlinked(struct pgtable *pt)
+{
+	while (pt->nr_unlinked)
+		free_table(pt, pt->unlinked[--pt->nr_unlinked]);
 }
 
 static int clear_range(struct pgtable *pt, u64 start, u64 last, u64 *cleared)
@@ -414,6 +420,7 @@ int pgtable_init(struct pgtable *pt, enum pgtable_format fmt,
 {
 	pt->root = NULL;
 	pt->root_phys = 0;
+	pt->nr_unlinked = 0;
 	pt->nr_tables = 0;
 	if (fmt != PGTABLE_SECOND_STAGE && fmt != PGTABLE_FIRST_STAGE)
 		return -EINVAL;
@@ -457,6 +464,7 @@ void pgtable_destroy(struct pgtable *pt)
 {
 	if (!pt->root)
 		return;
+	pgtable_free_unlinked(pt);
 	free_tree(pt, pt->root, pt->levels);
 	pt->root = NULL;
 	pt->root_phys = 0;
@@ -505,6 +513,8 @@ rollback:
 	 * the tables it linked, empty ones included.
 	 */
 	clear_range(pt, iova, last, &ignored);
+	/* Never flushed as present: the unit cannot have cached them. */
+	pgtable_free_unlinked(pt);
 	return ret;
 }
 

@@ -52,6 +52,8 @@ enum pgtable_format {
  * every level). SS: ignored. */
 #define PGTABLE_PROT_SUPERVISOR	BIT(4)
 
+#define PGTABLE_UNLINKED_MAX	64	/* beyond it, empty tables stay linked */
+
 struct pgtable {
 	enum pgtable_format fmt;
 	unsigned int levels;	/* SS: 3, 4 (5 allowed); FS: 4 or 5 */
@@ -67,6 +69,13 @@ struct pgtable {
 	u64 *root;
 	u64 root_phys;
 	u64 nr_tables;		/* table pages currently held, root included */
+	/*
+	 * Tables an unmap emptied and unlinked. The unit may still hold them
+	 * in its paging-structure caches, so they are freed only once the
+	 * invalidation covering the unmap completed (Linux's freelist).
+	 */
+	unsigned int nr_unlinked;
+	u64 *unlinked[PGTABLE_UNLINKED_MAX];
 };
 
 /* 0, -EINVAL (format, levels or page sizes), -ENOMEM (no root page). */
@@ -94,6 +103,8 @@ int pgtable_map(struct pgtable *pt, u64 iova, u64 pa, u64 size,
  * done stay, translating exactly as before) or -EIO.
  */
 s64 pgtable_unmap(struct pgtable *pt, u64 iova, u64 size);
+/* Frees what unmaps unlinked: only after the invalidation completed. */
+void pgtable_free_unlinked(struct pgtable *pt);
 
 /*
  * The entry at @level on iova's path (present or not), NULL when the path
