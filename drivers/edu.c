@@ -138,6 +138,8 @@ static int dma(struct edu *e, u64 addr, u32 len, bool to_ram)
 	/* edu only logs an out-of-range transfer and then overruns it. */
 	if (!len || len > EDU_BUF_SIZE)
 		return -EINVAL;
+	if (e->dead)
+		return -EIO;
 	hw_write64(e->bar + EDU_DMA_SRC, to_ram ? buf : addr);
 	hw_write64(e->bar + EDU_DMA_DST, to_ram ? addr : buf);
 	hw_write64(e->bar + EDU_DMA_CNT, len);
@@ -156,7 +158,8 @@ static int dma(struct edu *e, u64 addr, u32 len, bool to_ram)
 				    EDU_DMA_TIMEOUT_US))
 			return 0;
 	}
-	ktap_diag("edu %02x:%02x.%u: DMA %s 0x%llx len %u not done after %u us (cmd 0x%llx)",
+	e->dead = true;
+	ktap_diag("edu %02x:%02x.%u: DMA %s 0x%llx len %u not done after %u us (cmd 0x%llx); device retired",
 		  e->sid >> 8, PCI_SLOT(e->sid & 0xff), PCI_FUNC(e->sid & 0xff),
 		  to_ram ? "to" : "from", (unsigned long long)addr, len,
 		  EDU_DMA_TIMEOUT_US,

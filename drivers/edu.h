@@ -20,6 +20,7 @@ struct edu {
 	u16 pasid_cap;		/* PASID capability offset, 0: none */
 	unsigned int vector;	/* completion MSI, 0: polled */
 	volatile unsigned int irqs;
+	bool dead;		/* a DMA never finished: it may still land */
 };
 
 /*
@@ -31,7 +32,8 @@ int edu_init(struct edu *e, struct pci_dev *pci);
  * Moves @len bytes between the device buffer and bus address @addr:
  * @to_ram writes the buffer to @addr, otherwise reads @addr into it.
  * Returns 0, or -ETIMEDOUT with a diagnostic when the device never
- * finished.
+ * finished; from then on the device is not used (-EIO), since that DMA
+ * may still land, and the caller must not reuse its memory.
  */
 int edu_dma(struct edu *e, u64 addr, u32 len, bool to_ram);
 /*

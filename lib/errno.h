@@ -3,6 +3,7 @@
 #ifndef VTDTEST_LIB_ERRNO_H
 #define VTDTEST_LIB_ERRNO_H
 
+#define ENOENT		2
 #define EIO		5
 #define ENOMEM		12
 #define EBUSY		16

@@ -187,18 +187,6 @@ void ktap_xfail(struct ktap_case *c, const char *fmt, ...)
 	va_end(ap);
 }
 
-void ktap_xfail_failure(struct ktap_case *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (c->result != KTAP_FAIL)
-		return;
-	c->result = KTAP_XFAIL;
-	va_start(ap, fmt);
-	kvsnprintf(c->reason, sizeof(c->reason), fmt, ap);
-	va_end(ap);
-}
-
 struct ktap_case *ktap_current_case(void)
 {
 	return ktap.current;

@@ -54,13 +54,6 @@ void ktap_fail(struct ktap_case *c, const char *fmt, ...) __printf(2, 3);
 /* A failure does not become a skip or an expected failure. */
 void ktap_skip(struct ktap_case *c, const char *fmt, ...) __printf(2, 3);
 void ktap_xfail(struct ktap_case *c, const char *fmt, ...) __printf(2, 3);
-/*
- * A known emulator deviation: turns a failure of @c into an expected
- * failure with the reason. Callers use it only where the platform is
- * known to deviate, never on hardware.
- */
-void ktap_xfail_failure(struct ktap_case *c, const char *fmt, ...)
-	__printf(2, 3);
 /* "# ..." at the current nesting depth. */
 void ktap_diag(const char *fmt, ...) __printf(1, 2);
 void ktap_vdiag(const char *fmt, va_list ap);

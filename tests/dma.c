@@ -26,6 +26,8 @@ struct chunk {
 };
 
 static struct walk_result walk;	/* too big for the stack */
+/* A DMA never finished: it may still land, so no target is reused. */
+static bool dma_lost;
 
 static u64 target_bytes(const struct dma_target *t)
 {
@@ -52,7 +54,7 @@ int dma_target_alloc(struct dma_target *t, u64 pages, u64 align_pages)
 
 void dma_target_free(struct dma_target *t)
 {
-	if (t->guard)
+	if (t->guard && !dma_lost)
 		pages_free(t->guard, t->pages + 2);
 	t->guard = NULL;
 }
@@ -355,9 +357,14 @@ static bool chunks_inside(struct ktap_case *c, const struct dma_target *t,
 /* A DMA as the context's device issues it: with its PASID, or without. */
 static int device_dma(struct dma_ctx *x, u64 addr, u32 len, bool to_ram)
 {
+	int ret;
+
 	if (x->pasid_present)
-		return edu_dma_pasid(x->edu, addr, len, to_ram, x->pasid);
-	return edu_dma(x->edu, addr, len, to_ram);
+		ret = edu_dma_pasid(x->edu, addr, len, to_ram, x->pasid);
+	else
+		ret = edu_dma(x->edu, addr, len, to_ram);
+	dma_lost |= ret == -ETIMEDOUT;
+	return ret;
 }
 
 static void fill_pattern(u32 *w, u64 words, u32 tag, u32 seq)
@@ -403,6 +410,18 @@ static bool valid_request(struct ktap_case *c, u64 iova, u32 len)
 	ktap_fail(c, "test bug: DMA of %u bytes at 0x%llx", len,
 		  (unsigned long long)iova);
 	return false;
+}
+
+bool dma_target_holds(const struct dma_target *t, u64 pa, const u32 *data,
+		      u32 len)
+{
+	struct chunk k = { .len = len, .phys = pa };
+	const u32 *w = target_words(t);
+
+	for (u64 i = 0; i < target_bytes(t) / 4; i++)
+		if (w[i] != expected_word(t, &k, 1, data, i))
+			return false;
+	return true;
 }
 
 bool dma_target_intact(struct ktap_case *c, const struct dma_target *t)

@@ -54,6 +54,12 @@ void dma_target_free(struct dma_target *t);
 /* Canaries in, and later a check that every one is still there. */
 void dma_target_fill(const struct dma_target *t);
 bool dma_target_intact(struct ktap_case *c, const struct dma_target *t);
+/*
+ * Whether @t holds @len bytes of @data at @pa and its canaries everywhere
+ * else: a quiet question, for telling a known deviation by its symptom.
+ */
+bool dma_target_holds(const struct dma_target *t, u64 pa, const u32 *data,
+		      u32 len);
 
 /* A verify page, identity mapped in every domain a context uses. */
 int dma_ctx_init(struct dma_ctx *x, struct intel_iommu *iommu,

@@ -52,6 +52,8 @@ static int new_table(struct guest *g, u64 *gpa)
 	if (i == GUEST_TABLE_PAGES)
 		return -ENOMEM;
 	host = g->pool + (i * POOL_STRIDE % GUEST_POOL_PAGES) * SZ_4K;
+	/* The pool was zeroed when allocated; make that visible too. */
+	iommu_flush_line(g->vm->parent->domain.iommu, host, SZ_4K);
 	*gpa = guest_reserve(g->vm, SZ_4K, SZ_4K);
 	ret = guest_back(g->vm, *gpa, virt_to_phys(host), SZ_4K,
 			 PGTABLE_PROT_READ | PGTABLE_PROT_WRITE);
@@ -61,6 +63,16 @@ static int new_table(struct guest *g, u64 *gpa)
 	g->table_host[i] = host;
 	g->nr_tables++;
 	return 0;
+}
+
+/* Writes an entry as a guest driver must: visible to a non-coherent unit. */
+static void set_entry(struct guest *g, u64 *e, u64 v)
+{
+	struct intel_iommu *iommu = g->vm->parent->domain.iommu;
+
+	hw_wmb();
+	*e = v;
+	iommu_flush_line(iommu, e, sizeof(*e));
 }
 
 /* The host alias of a guest table page, by the guest's own records. */
@@ -104,7 +116,7 @@ static u64 *walk_alloc(struct guest *g, u64 gva, unsigned int level,
 		if (!(*e & FSPTE_P)) {
 			if (!alloc || new_table(g, &gpa))
 				return NULL;
-			*e = gpa | FS_TABLE_BITS;
+			set_entry(g, e, gpa | FS_TABLE_BITS);
 		} else if (*e & FSPTE_PS) {
 			return NULL;
 		}
@@ -139,7 +151,7 @@ int guest_map(struct guest *g, u64 gva, u64 gpa, u64 size, unsigned int prot)
 			return -ENOMEM;
 		if (*e & FSPTE_P)
 			return -EEXIST;
-		*e = gpa | leaf_bits | (level > 1 ? FSPTE_PS : 0);
+		set_entry(g, e, gpa | leaf_bits | (level > 1 ? FSPTE_PS : 0));
 		gva += page_size_at(level);
 		gpa += page_size_at(level);
 		size -= page_size_at(level);

@@ -490,6 +490,7 @@ static void clear_fs_leaf(struct ktap_case *c, struct nest *n, u64 gpa)
 	u64 *e = guest_fs_entry(&n->g, GVA, 1);
 
 	*e = 0;
+	iommu_flush_line(fx.iommu, e, sizeof(*e));
 }
 
 /* The guest mapped the page read-only: nothing more to break. */
@@ -585,7 +586,7 @@ static void stale_first_stage(struct ktap_case *c, const void *arg)
 	struct dma_intent in = { .maps = &m, .nr = 1 };
 	struct inval v;
 	struct nest n;
-	u64 gpa[2];
+	u64 gpa[2], *leaf;
 	u32 done = 1;
 
 	if (dma_target_alloc(&t, 2, 1)) {
@@ -605,7 +606,9 @@ static void stale_first_stage(struct ktap_case *c, const void *arg)
 	if (!dma_check_write(c, x, &t, GVA, SZ_4K, &in) ||
 	    !xlate_note(c, &e, XC_IOTLB, x, GVA))
 		goto detach;
-	*guest_fs_entry(&n.g, GVA, 1) += gpa[1] - gpa[0];
+	leaf = guest_fs_entry(&n.g, GVA, 1);
+	*leaf += gpa[1] - gpa[0];
+	iommu_flush_line(fx.iommu, leaf, sizeof(*leaf));
 	switch (xlate_check_write(c, x, &t, GVA, SZ_4K, &e)) {
 	case XLATE_STALE:
 		ktap_diag("the unit kept the old nested translation");

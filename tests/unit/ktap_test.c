@@ -100,19 +100,3 @@ UNIT_TEST(ktap_missing_suites_fail)
 	EXPECT_CONTAINS(out, "ok 1 a\nnot ok 2 b\n# not run: the run aborted\n");
 	EXPECT_CONTAINS(out, "vtdtest: 0 passed, 1 failed, 0 skipped\n");
 }
-
-UNIT_TEST(ktap_xfail_failure_only_converts_failures)
-{
-	struct ktap_case c;
-
-	unit_capture_begin();
-	ktap_begin(0);
-	ktap_case_init(&c, "x");
-	ktap_xfail_failure(&c, "no failure to convert");
-	EXPECT_U64(c.result, KTAP_PASS);
-	ktap_fail(&c, "bad");
-	ktap_xfail_failure(&c, "QEMU %u deviates", 10);
-	unit_capture_end();
-	EXPECT_U64(c.result, KTAP_XFAIL);
-	EXPECT_STR(c.reason, "QEMU 10 deviates");
-}

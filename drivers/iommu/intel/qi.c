@@ -235,11 +235,15 @@ void qi_print_error(const struct intel_iommu *iommu, const struct qi_error *err)
 {
 	char buf[192];
 
-	ktap_diag("unit %u: queued invalidation error FSTS%s%s%s IQER 0x%016llx at descriptor %u",
+	ktap_diag("unit %u: queued invalidation error FSTS%s%s%s IQER 0x%016llx (IQEI %llu ITESID 0x%04llx ICESID 0x%04llx) at descriptor %u",
 		  iommu->seq, err->fsts & FSTS_IQE ? " IQE" : "",
 		  err->fsts & FSTS_ITE ? " ITE" : "",
 		  err->fsts & FSTS_ICE ? " ICE" : "",
-		  (unsigned long long)err->iqer, err->head);
+		  (unsigned long long)err->iqer,
+		  (unsigned long long)(err->iqer & IQER_IQEI_MASK),
+		  (unsigned long long)(err->iqer >> IQER_ITESID_SHIFT & 0xffff),
+		  (unsigned long long)(err->iqer >> IQER_ICESID_SHIFT & 0xffff),
+		  err->head);
 	if (err->have_desc) {
 		qi_desc_describe(&err->desc, buf, sizeof(buf));
 		ktap_diag("unit %u: offending descriptor: %s", iommu->seq, buf);

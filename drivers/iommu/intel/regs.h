@@ -165,7 +165,6 @@
 #define FRCD_HI_T2		BIT_ULL(62)	/* 1: read, 0: write */
 #define FRCD_HI_F		BIT_ULL(63)
 #define FRCD_LO_FI_MASK		GENMASK_ULL(63, 12)
-#define FRCD_LO_T1		BIT_ULL(7)
 #define FRCD_LEN		16
 
 /* 11.4.13: protected memory enable. */
