@@ -10,6 +10,9 @@
 #   ./run-qemu.sh --qemu PATH         another qemu-system-x86_64
 #   ./run-qemu.sh --timeout SECONDS   per configuration (default 120)
 #   ./run-qemu.sh --jobs N            configurations run side by side
+#   ./run-qemu.sh --junit FILE        also write the results as JUnit XML
+#   ./run-qemu.sh --usb               boot the image as usb-storage on qemu-xhci
+#   ./run-qemu.sh --no-debug-exit     no isa-debug-exit: on_finish ends the run
 #   ./run-qemu.sh -- QEMU-ARGS...     appended to the QEMU command line
 #
 # Exit: 0 all passed, 1 a test failed, 2 no verdict (build error, QEMU
@@ -56,6 +59,7 @@ list_configs() {
 }
 
 selected=() tests="" sets=() qemu="" timeout=120 jobs=1 extra=()
+junit="" usb=0 debug_exit=1
 while [ $# -gt 0 ]; do
 	case $1 in
 	--list) list_configs; exit 0 ;;
@@ -68,13 +72,22 @@ while [ $# -gt 0 ]; do
 	--qemu) [ $# -ge 2 ] || die "--qemu needs a path"; qemu=$2; shift ;;
 	--timeout) [[ ${2:-} =~ ^[0-9]+$ ]] || die "--timeout needs seconds"; timeout=$2; shift ;;
 	--jobs) [[ ${2:-} =~ ^[1-9][0-9]*$ ]] || die "--jobs needs a count"; jobs=$2; shift ;;
+	--junit) [ -n "${2:-}" ] || die "--junit needs a file"; junit=$2; shift ;;
+	--usb) usb=1 ;;
+	--no-debug-exit) debug_exit=0 ;;
 	--) shift; extra=("$@"); break ;;
-	-h|--help) sed -n '2,17s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,20s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) die "unknown option '$1' (see --help)" ;;
 	esac
 	shift
 done
 [ ${#selected[@]} -gt 0 ] || selected=("$default_config")
+if [ "$debug_exit" = 0 ]; then
+	case " ${sets[*]} " in
+	*" on_finish=reset "*|*" on_finish=poweroff "*) ;;
+	*) echo "run-qemu.sh: note: with on_finish=halt and no isa-debug-exit, QEMU runs until the timeout" >&2 ;;
+	esac
+fi
 
 "$top/scripts/install-deps.sh" build qemu || die "installing dependencies failed"
 make -s -C "$top" all >&2 || die "build failed"
@@ -127,13 +140,16 @@ qemu_args() {	# CONFIG IMAGE
 	args=(-M q35 -accel tcg -icount shift=auto,sleep=off -m 512
 	      -nodefaults -display none -no-reboot
 	      -L /usr/share/qemu -bios "$ovmf"
-	      -drive "if=none,id=disk,file=$2,format=raw,snapshot=on"
-	      -device ide-hd,drive=disk,bus=ide.0,bootindex=0
-	      -device isa-debug-exit,iobase=0xf4,iosize=0x04)
+	      -drive "if=none,id=disk,file=$2,format=raw,snapshot=on")
+	[ "$usb" = 1 ] || args+=(-device ide-hd,drive=disk,bus=ide.0,bootindex=0)
+	[ "$debug_exit" = 0 ] || args+=(-device isa-debug-exit,iobase=0xf4,iosize=0x04)
 	# intel-iommu must come before the PCI devices it translates for.
 	[ "$props" = "-" ] || args+=(-device "intel-iommu,$props")
 	# Two edu devices: DMA from two requester ids into two domains.
 	args+=(-device "$edu" -device "$edu")
+	# After the edus, so that they keep their requester ids.
+	[ "$usb" = 0 ] || args+=(-device qemu-xhci,id=xhci
+		-device usb-storage,bus=xhci.0,drive=disk,bootindex=0)
 	args+=("${extra[@]}")
 }
 
@@ -142,9 +158,48 @@ ktap_filter() {
 	awk '/KTAP version 1/ { on = 1 } on { sub(/\r$/, ""); print; fflush() }'
 }
 
+# The verdict (0, 1, 2) of a run that ended with QEMU's status RC; sets
+# why when there is none.
+judge() {	# RC VERDICT LOG
+	local rc=$1 verdict=$2 log=$3 last
+	why=""
+	if [ "$debug_exit" = 1 ]; then
+		# isa-debug-exit: QEMU exits with (code << 1) | 1.
+		case $rc in
+		1) [[ $verdict == *" 0 failed,"* ]] && return 0
+		   why="firmware reported success without a clean verdict" ;;
+		3) [ -n "$verdict" ] && return 1
+		   why="firmware reported failure without a verdict" ;;
+		5) why="the firmware crashed" ;;
+		esac
+	elif [ "$rc" -eq 0 ]; then
+		# No isa-debug-exit: QEMU exits 0 after the firmware's ACPI S5
+		# power-off or FADT reset (-no-reboot), and the log's last line
+		# is the verdict; a crash report there makes it no verdict.
+		last=$(tr -d '\r' <"$log" | grep -v '^$' | tail -n 1)
+		if grep -q '^# EXCEPTION vector' "$log"; then
+			why="the firmware crashed"
+		elif [[ $last =~ $verdict_re ]]; then
+			[[ $last == *" 0 failed,"* ]] && return 0
+			return 1
+		else
+			why="QEMU exited without a verdict as the log's last line"
+		fi
+	fi
+	if [ -z "$why" ]; then
+		case $rc in
+		124|137) why="timed out after ${timeout}s" ;;
+		*) why="QEMU exited with $rc" ;;
+		esac
+	fi
+	return 2
+}
+
 # Runs one configuration; its verdict (0, 1, 2) is the return value.
 run_config() {	# CONFIG STREAM(0|1)
-	local name=$1 stream=$2 log=$build/logs/$1.log img rc verdict start
+	local name=$1 stream=$2 log=$build/logs/$1.log img rc verdict start ret why
+	rm -f "$build/logs/$name.result"
+	: >"$log"
 	img=$(run_image "$name") || return 2
 	qemu_args "$name" "$img"
 	start=$EPOCHREALTIME
@@ -159,20 +214,15 @@ run_config() {	# CONFIG STREAM(0|1)
 		rc=$?
 	fi
 	verdict=$(tr -d '\r' <"$log" | grep -E "$verdict_re" | tail -n 1)
-	printf '%s\t%s\t%s\n' "$name" "${verdict:-no verdict}" \
+	judge "$rc" "$verdict" "$log"
+	ret=$?
+	# name, verdict line, seconds, exit code, why there is no verdict
+	printf '%s\t%s\t%s\t%s\t%s\n' "$name" "${verdict:-no verdict}" \
 		"$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')" \
-		>"$build/logs/$name.result"
-	# isa-debug-exit: QEMU exits with (code << 1) | 1.
-	case $rc in
-	1) [ -n "$verdict" ] && [[ $verdict == *" 0 failed,"* ]] && return 0
-	   echo "run-qemu.sh: $name: firmware reported success without a clean verdict" >&2 ;;
-	3) [ -n "$verdict" ] && return 1
-	   echo "run-qemu.sh: $name: firmware reported failure without a verdict" >&2 ;;
-	5) echo "run-qemu.sh: $name: the firmware crashed" >&2 ;;
-	124|137) echo "run-qemu.sh: $name: timed out after ${timeout}s" >&2 ;;
-	*) echo "run-qemu.sh: $name: QEMU exited with $rc" >&2
-	   [ -s "$log.qemu" ] && cat "$log.qemu" >&2 ;;
-	esac
+		"$ret" "$why" >"$build/logs/$name.result"
+	[ "$ret" -eq 2 ] || return "$ret"
+	echo "run-qemu.sh: $name: $why" >&2
+	[[ $why == QEMU* ]] && [ -s "$log.qemu" ] && cat "$log.qemu" >&2
 	echo "run-qemu.sh: last lines of $log:" >&2
 	tail -n 20 "$log" | tr -d '\r' | sed 's/^/    /' >&2
 	return 2
@@ -209,5 +259,9 @@ if [ ${#selected[@]} -gt 1 ]; then
 		cat "$build/logs/$name.result" 2>/dev/null ||
 			printf '%s\tno verdict\n' "$name"
 	done | awk -F'\t' '{ printf "%-12s %-45s %6ss\n", $1, $2, $3 }' >&2
+fi
+if [ -n "$junit" ]; then
+	python3 "$top/scripts/ktap2junit.py" "$junit" "$build/logs" "${selected[@]}" ||
+		{ echo "run-qemu.sh: writing $junit failed" >&2; worst=2; }
 fi
 exit "$worst"

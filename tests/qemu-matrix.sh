@@ -8,8 +8,14 @@
 #    pass), a mapping broken on purpose, which must show the walker's
 #    trace, and a CPU exception, which must print its report, close the
 #    KTAP document and exit 2.
+# 3. Other ways in and out, each of which must pass: the default
+#    configuration booted from usb-storage on qemu-xhci, and runs without
+#    isa-debug-exit where on_finish=poweroff (ACPI S5) or on_finish=reset
+#    (FADT reset register, with -no-reboot) must make QEMU exit by itself
+#    with the verdict as the log's last line.
 # The last line totals the cases: vtdtest: P passed, F failed, S skipped,
-# where each expected-failure run counts as one case of its own.
+# where each run of 2. and 3. counts as one case of its own.
+# build/logs/junit.xml holds the configurations' results as JUnit XML.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,6 +33,12 @@ expect_fail=(
 	"break-mapping|legacy48|--tests legacy.single_page --set inject=break_mapping|1|single_page|# walk  5 ss-L1 "
 	"crash|none|--tests boot --set inject=exception|2|exception_path local_interrupt|# EXCEPTION vector 6 (#UD invalid opcode)"
 )
+# The same fields; no case may fail.
+boot_paths=(
+	"usb|sm-ss|--usb|0||/USB("
+	"poweroff|sm-ss|--no-debug-exit --tests boot --set on_finish=poweroff|0||"
+	"reset|sm-ss|--no-debug-exit --tests boot --set on_finish=reset|0||"
+)
 
 passed=0 failed=0 skipped=0 status=0
 
@@ -38,7 +50,7 @@ add_verdict() {	# LOG
 	passed=$((passed + $2)) failed=$((failed + $4)) skipped=$((skipped + $6))
 }
 
-"$top/run-qemu.sh" --all --jobs "${VTDTEST_JOBS:-2}"
+"$top/run-qemu.sh" --all --jobs "${VTDTEST_JOBS:-2}" --junit "$logs/junit.xml"
 rc=$?
 [ "$rc" -eq 0 ] || status=1
 for config in $("$top/run-qemu.sh" --list | cut -d' ' -f1); do
@@ -51,24 +63,32 @@ failed_cases() {
 	tr -d '\r' <"$1" | sed -n 's/^    not ok [0-9]* \([a-z0-9_]*\).*/\1/p' | sort | tr '\n' ' '
 }
 
-for entry in "${expect_fail[@]}"; do
-	IFS='|' read -r label config runargs want_rc want marker <<<"$entry"
+check_run() {	# KIND ENTRY
+	local kind=$1 label config runargs want_rc want marker rc log got
+	IFS='|' read -r label config runargs want_rc want marker <<<"$2"
 	# shellcheck disable=SC2086
 	"$top/run-qemu.sh" --config "$config" --timeout 60 $runargs >/dev/null 2>&1
 	rc=$?
 	log=$logs/$label.log
 	cp "$logs/$config.log" "$log"
 	got=$(failed_cases "$log")
-	want=$(tr ' ' '\n' <<<"$want" | sort | tr '\n' ' ')
+	want=$(tr ' ' '\n' <<<"$want" | grep . | sort | tr '\n' ' ')
 	if [ "$rc" -eq "$want_rc" ] && [ "$got" = "$want" ] &&
 	   { [ -z "$marker" ] || tr -d '\r' <"$log" | grep -qF -- "$marker"; }; then
-		printf 'expected failure %-20s ok: exit %s, failed %s\n' "$label" "$rc" "$got"
+		printf '%-16s %-20s ok: exit %s, failed %s\n' "$kind" "$label" "$rc" "$got"
 		passed=$((passed + 1))
 	else
-		printf 'expected failure %-20s NOT OK: exit %s, failed [%s], wanted [%s]%s (log %s)\n' \
-			"$label" "$rc" "$got" "$want" "${marker:+ and '$marker'}" "$log"
+		printf '%-16s %-20s NOT OK: exit %s, failed [%s], wanted [%s]%s (log %s)\n' \
+			"$kind" "$label" "$rc" "$got" "$want" "${marker:+ and '$marker'}" "$log"
 		failed=$((failed + 1)) status=1
 	fi
+}
+
+for entry in "${expect_fail[@]}"; do
+	check_run "expected failure" "$entry"
+done
+for entry in "${boot_paths[@]}"; do
+	check_run "boot path" "$entry"
 done
 
 if [ -n "$unit_totals" ]; then
