@@ -35,10 +35,13 @@ bool boot_serial_fell_back(void)
 
 static void console_init(const struct cfg *cfg)
 {
-	if (serial_init(cfg->serial_port, cfg->baud))
+	const struct cfg_console *con = &cfg->console;
+
+	if (con->kind == CFG_CONSOLE_IO && serial_init(con->base, cfg->baud))
 		return;
 	/* The configured port is absent: COM1 is the best remaining hope. */
-	serial_fallback = serial_init(COM1_PORT, cfg->baud);
+	serial_fallback = con->kind != CFG_CONSOLE_AUTO;
+	serial_init(COM1_PORT, cfg->baud);
 }
 
 void kernel_main(struct boot_info *bi)

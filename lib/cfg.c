@@ -10,8 +10,10 @@ static void cfg_defaults(struct cfg *cfg)
 {
 	*cfg = (struct cfg){
 		.on_finish = CFG_FINISH_HALT,
-		.serial_port = 0x3f8,
+		.console = { .kind = CFG_CONSOLE_AUTO },
 		.baud = 115200,
+		.repeat = 1,
+		.units = ~0U,
 		.pool_mb = 64,
 	};
 }
@@ -51,8 +53,11 @@ static size_t slen(const char *s)
 	return n;
 }
 
-/* Decimal or 0x-prefixed hex; false on anything else or on overflow. */
-static bool parse_u32(const char *s, u32 *out)
+/*
+ * Decimal or 0x-prefixed hex up to @max; false on anything else or on
+ * overflow. Stops at @end (NUL when NULL).
+ */
+static bool parse_num(const char *s, char end, u64 max, u64 *out)
 {
 	unsigned int base = 10;
 	u64 v = 0;
@@ -61,9 +66,9 @@ static bool parse_u32(const char *s, u32 *out)
 		base = 16;
 		s += 2;
 	}
-	if (!*s)
+	if (!*s || *s == end)
 		return false;
-	for (; *s; s++) {
+	for (; *s && *s != end; s++) {
 		unsigned int d;
 
 		if (*s >= '0' && *s <= '9')
@@ -74,11 +79,33 @@ static bool parse_u32(const char *s, u32 *out)
 			d = *s - 'A' + 10;
 		else
 			return false;
-		v = v * base + d;
-		if (v > 0xffffffffULL)
+		if (v > (max - d) / base)
 			return false;
+		v = v * base + d;
 	}
+	*out = v;
+	return true;
+}
+
+static bool parse_u32(const char *s, u32 *out)
+{
+	u64 v;
+
+	if (!parse_num(s, '\0', 0xffffffffULL, &v))
+		return false;
 	*out = (u32)v;
+	return true;
+}
+
+static bool starts(const char *s, const char *prefix, const char **rest)
+{
+	while (*prefix && *s == *prefix) {
+		s++;
+		prefix++;
+	}
+	if (*prefix)
+		return false;
+	*rest = s;
 	return true;
 }
 
@@ -99,18 +126,73 @@ static bool set_on_finish(struct cfg *cfg, const char *v)
 	return false;
 }
 
-static bool set_serial(struct cfg *cfg, const char *v)
+static bool set_console(struct cfg *cfg, const char *v)
 {
-	u32 port;
+	struct cfg_console c = { .kind = CFG_CONSOLE_IO, .reg_width = 1 };
+	const char *rest;
+	u64 n;
 
-	if (v[0] == 'c' && v[1] == 'o' && v[2] == 'm' && v[3] >= '1' &&
-	    v[3] <= '4' && !v[4]) {
-		cfg->serial_port = com_ports[v[3] - '1'];
+	if (streq(v, "auto")) {
+		c.kind = CFG_CONSOLE_AUTO;
+	} else if (starts(v, "com", &rest) && rest[0] >= '1' &&
+		   rest[0] <= '4' && !rest[1]) {
+		c.base = com_ports[rest[0] - '1'];
+	} else if (starts(v, "io:", &rest)) {
+		if (!parse_num(rest, '\0', 0xfff8, &n) || !n)
+			return false;
+		c.base = n;
+	} else if (starts(v, "mmio:", &rest) || starts(v, "mmio32:", &rest)) {
+		if (!parse_num(rest, '\0', ~0ULL, &n) || !n || (n & 3))
+			return false;
+		c.kind = CFG_CONSOLE_MMIO;
+		c.base = n;
+		c.reg_width = v[4] == '3' ? 4 : 1;
+	} else {
+		return false;
+	}
+	cfg->console = c;
+	return true;
+}
+
+static bool set_repeat(struct cfg *cfg, const char *v)
+{
+	u32 n;
+
+	if (!parse_u32(v, &n) || n < 1 || n > 1000)
+		return false;
+	cfg->repeat = n;
+	return true;
+}
+
+/* "all", or unit numbers below CFG_MAX_UNITS separated by commas. */
+static bool set_units(struct cfg *cfg, const char *v)
+{
+	u32 mask = 0;
+	u64 n;
+
+	if (streq(v, "all")) {
+		cfg->units = ~0U;
 		return true;
 	}
-	if (!parse_u32(v, &port) || port == 0 || port > 0xfff8)
+	for (;;) {
+		if (!parse_num(v, ',', CFG_MAX_UNITS - 1, &n))
+			return false;
+		mask |= BIT(n);
+		while (*v && *v != ',')
+			v++;
+		if (!*v)
+			break;
+		v++;
+	}
+	cfg->units = mask;
+	return true;
+}
+
+static bool set_stop_on_fail(struct cfg *cfg, const char *v)
+{
+	if (!streq(v, "0") && !streq(v, "1"))
 		return false;
-	cfg->serial_port = port;
+	cfg->stop_on_fail = v[0] == '1';
 	return true;
 }
 
@@ -173,8 +255,12 @@ static const struct cfg_key {
 } cfg_keys[] = {
 	{ "tests", set_tests, "comma-separated globs, under 256 characters" },
 	{ "on_finish", set_on_finish, "halt, reset or poweroff" },
-	{ "serial", set_serial, "com1..com4 or an I/O port" },
+	{ "console", set_console,
+	  "auto, com1..com4, io:PORT, mmio:ADDR or mmio32:ADDR" },
 	{ "baud", set_baud, "a divisor of 115200" },
+	{ "repeat", set_repeat, "1..1000" },
+	{ "units", set_units, "all or unit numbers such as 0,2" },
+	{ "stop_on_fail", set_stop_on_fail, "0 or 1" },
 	{ "pool_mb", set_pool_mb, "8..2048" },
 	{ "verbose", set_verbose, "0 or 1" },
 	{ "inject", set_inject, "none, break_mapping or exception" },
@@ -252,6 +338,11 @@ void cfg_parse(struct cfg *cfg, const char *text)
 		if (*text == '\n')
 			text++;
 	}
+}
+
+bool cfg_unit_allowed(const struct cfg *cfg, unsigned int seq)
+{
+	return seq < CFG_MAX_UNITS && (cfg->units & BIT(seq));
 }
 
 bool glob_match(const char *pat, const char *s)

@@ -6,8 +6,15 @@
  *
  *	tests=dmar.*,hw_info	comma-separated globs over "suite.case"
  *	on_finish=halt		halt | reset | poweroff (not under QEMU)
- *	serial=com1		com1..com4 or an I/O port such as 0x2f8
+ *	console=auto		auto (ACPI SPCR, else COM1), com1..com4,
+ *				io:PORT, mmio:ADDR (8-bit registers) or
+ *				mmio32:ADDR (32-bit registers)
  *	baud=115200		a divisor of 115200
+ *	repeat=1		run the selected suites this many times
+ *	units=all		remapping units the DMA suites may program:
+ *				all, or unit numbers such as 0,2
+ *	stop_on_fail=0		1: after the first failing case, the rest are
+ *				reported as not run
  *	pool_mb=64		page pool below 4 GiB, 8..2048 MiB
  *	verbose=0		1: print every PASID entry and QI descriptor
  *	inject=break_mapping	corrupt a mapping on purpose (legacy,
@@ -30,6 +37,20 @@ enum cfg_inject {
 	CFG_INJECT_EXCEPTION,
 };
 
+enum cfg_console_kind {
+	CFG_CONSOLE_AUTO,
+	CFG_CONSOLE_IO,
+	CFG_CONSOLE_MMIO,
+};
+
+struct cfg_console {
+	enum cfg_console_kind kind;
+	u64 base;			/* I/O port or MMIO address */
+	u8 reg_width;			/* MMIO register width in bytes: 1 or 4 */
+};
+
+#define CFG_MAX_UNITS		32
+
 enum cfg_finish {
 	CFG_FINISH_HALT,
 	CFG_FINISH_RESET,
@@ -39,8 +60,11 @@ enum cfg_finish {
 struct cfg {
 	char tests[CFG_TESTS_LEN];	/* empty: every test */
 	enum cfg_finish on_finish;
-	u16 serial_port;
+	struct cfg_console console;
 	u32 baud;
+	u32 repeat;
+	u32 units;			/* bit n: unit n may be programmed */
+	bool stop_on_fail;
 	u32 pool_mb;
 	enum cfg_inject inject;
 	bool verbose;
@@ -53,6 +77,9 @@ void cfg_parse(struct cfg *cfg, const char *text);
 
 /* Whether the tests= patterns select @suite's case @name (NULL: the suite). */
 bool cfg_selected(const struct cfg *cfg, const char *suite, const char *name);
+
+/* Whether the units= key lets the DMA suites program unit @seq. */
+bool cfg_unit_allowed(const struct cfg *cfg, unsigned int seq);
 
 /* '*' matches any run, '?' one character; nothing else is special. */
 bool glob_match(const char *pat, const char *s);

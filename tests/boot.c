@@ -23,9 +23,13 @@ static void config(struct ktap_case *c, const void *arg)
 	const struct cfg *cfg = &bi->config;
 
 	ktap_diag("vtdtest %s", VTDTEST_VERSION);
-	ktap_diag("vtdtest.cfg %s; tests='%s' on_finish=%u serial=0x%x baud=%u pool_mb=%u",
+	static const char *const finish[] = { "halt", "reset", "poweroff" };
+
+	ktap_diag("vtdtest.cfg %s; tests='%s' on_finish=%s console=%u:0x%llx baud=%u pool_mb=%u repeat=%u units=0x%x stop_on_fail=%u",
 		  bi->cfg_found ? "read" : "absent, defaults apply", cfg->tests,
-		  cfg->on_finish, cfg->serial_port, cfg->baud, cfg->pool_mb);
+		  finish[cfg->on_finish], cfg->console.kind,
+		  (unsigned long long)cfg->console.base, cfg->baud,
+		  cfg->pool_mb, cfg->repeat, cfg->units, cfg->stop_on_fail);
 	if (bi->error[0])
 		ktap_fail(c, "before ExitBootServices: %s", bi->error);
 	for (unsigned int i = 0; i < MIN(cfg->nr_errors, CFG_MAX_ERRORS); i++)
@@ -34,8 +38,8 @@ static void config(struct ktap_case *c, const void *arg)
 		ktap_fail(c, "vtdtest.cfg: %u more problems",
 			  cfg->nr_errors - CFG_MAX_ERRORS);
 	if (boot_serial_fell_back())
-		ktap_fail(c, "no UART at the configured port 0x%x; fell back to COM1",
-			  cfg->serial_port);
+		ktap_fail(c, "no UART at the configured console 0x%llx; fell back to COM1",
+			  (unsigned long long)cfg->console.base);
 	ktap_diag("ExitBootServices took %u attempt(s); running under %s",
 		  bi->ebs_attempts, platform_is_qemu() ? "QEMU" : "hardware");
 }

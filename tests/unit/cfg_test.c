@@ -10,9 +10,12 @@ UNIT_TEST(cfg_defaults)
 	cfg_parse(&c, NULL);
 	EXPECT_STR(c.tests, "");
 	EXPECT_U64(c.on_finish, CFG_FINISH_HALT);
-	EXPECT_U64(c.serial_port, 0x3f8);
+	EXPECT_U64(c.console.kind, CFG_CONSOLE_AUTO);
 	EXPECT_U64(c.baud, 115200);
 	EXPECT_U64(c.pool_mb, 64);
+	EXPECT_U64(c.repeat, 1);
+	EXPECT_U64(c.units, 0xffffffff);
+	EXPECT_U64(c.stop_on_fail, 0);
 	EXPECT_U64(c.nr_errors, 0);
 }
 
@@ -23,7 +26,7 @@ UNIT_TEST(cfg_every_key)
 	cfg_parse(&c, "# comment\n"
 		      "  tests = dmar.*,hw_info  \r\n"
 		      "on_finish=poweroff\n"
-		      "serial=com2 # trailing comment\n"
+		      "console=com2 # trailing comment\n"
 		      "baud=57600\n"
 		      "\n"
 		      "pool_mb=0x80\n"
@@ -31,15 +34,16 @@ UNIT_TEST(cfg_every_key)
 		      "verbose=1\n");
 	EXPECT_STR(c.tests, "dmar.*,hw_info");
 	EXPECT_U64(c.on_finish, CFG_FINISH_POWEROFF);
-	EXPECT_U64(c.serial_port, 0x2f8);
+	EXPECT_U64(c.console.kind, CFG_CONSOLE_IO);
+	EXPECT_U64(c.console.base, 0x2f8);
 	EXPECT_U64(c.baud, 57600);
 	EXPECT_U64(c.pool_mb, 128);
 	EXPECT_U64(c.inject, CFG_INJECT_BREAK_MAPPING);
 	EXPECT_U64(c.verbose, 1);
 	EXPECT_U64(c.nr_errors, 0);
 
-	cfg_parse(&c, "serial=0x2e8\non_finish=reset\ninject=break");
-	EXPECT_U64(c.serial_port, 0x2e8);
+	cfg_parse(&c, "console=io:0x2e8\non_finish=reset\ninject=break");
+	EXPECT_U64(c.console.base, 0x2e8);
 	EXPECT_U64(c.on_finish, CFG_FINISH_RESET);
 	EXPECT_U64(c.inject, CFG_INJECT_NONE);
 	EXPECT_STR(c.errors[0],
@@ -56,7 +60,7 @@ UNIT_TEST(cfg_errors_keep_defaults)
 		      "baud=1000\n"
 		      "on_finish=explode\n"
 		      "pool_mb=4\n"
-		      "serial=com9\n"
+		      "console=com9\n"
 		      "justtext\n");
 	EXPECT_U64(c.nr_errors, 6);
 	EXPECT_STR(c.errors[0], "line 1: unknown key 'colour', ignored");
@@ -64,12 +68,12 @@ UNIT_TEST(cfg_errors_keep_defaults)
 		   "line 2: bad value '1000' for baud (want a divisor of 115200), default kept");
 	EXPECT_CONTAINS(c.errors[2], "line 3: bad value 'explode' for on_finish");
 	EXPECT_CONTAINS(c.errors[3], "line 4: bad value '4' for pool_mb");
-	EXPECT_CONTAINS(c.errors[4], "line 5: bad value 'com9' for serial");
+	EXPECT_CONTAINS(c.errors[4], "line 5: bad value 'com9' for console");
 	EXPECT_STR(c.errors[5], "line 6: 'justtext' is not key=value, ignored");
 	EXPECT_U64(c.baud, 115200);
 	EXPECT_U64(c.on_finish, CFG_FINISH_HALT);
 	EXPECT_U64(c.pool_mb, 64);
-	EXPECT_U64(c.serial_port, 0x3f8);
+	EXPECT_U64(c.console.kind, CFG_CONSOLE_AUTO);
 }
 
 UNIT_TEST(cfg_overflow_and_long_lines)
@@ -120,4 +124,33 @@ UNIT_TEST(cfg_selection)
 	EXPECT(cfg_selected(&c, "hw_info", "registers"));
 	EXPECT(!cfg_selected(&c, "boot", NULL));
 	EXPECT(!cfg_selected(&c, "boot", "config"));
+}
+
+UNIT_TEST(cfg_console_and_run_control)
+{
+	struct cfg c;
+
+	cfg_parse(&c, "console=mmio32:0xfe030000\nrepeat=3\nunits=0,2\nstop_on_fail=1\n");
+	EXPECT_U64(c.nr_errors, 0);
+	EXPECT_U64(c.console.kind, CFG_CONSOLE_MMIO);
+	EXPECT_U64(c.console.base, 0xfe030000);
+	EXPECT_U64(c.console.reg_width, 4);
+	EXPECT_U64(c.repeat, 3);
+	EXPECT_U64(c.units, 0x5);
+	EXPECT(cfg_unit_allowed(&c, 2));
+	EXPECT(!cfg_unit_allowed(&c, 1));
+	EXPECT(!cfg_unit_allowed(&c, 40));
+	EXPECT_U64(c.stop_on_fail, 1);
+
+	cfg_parse(&c, "console=mmio:0x1000000000\n");
+	EXPECT_U64(c.console.base, 0x1000000000ULL);
+	EXPECT_U64(c.console.reg_width, 1);
+
+	cfg_parse(&c, "console=mmio:0x1001\nrepeat=0\nunits=0,32\nunits=1,,2\nstop_on_fail=yes\nconsole=io:0\n");
+	EXPECT_U64(c.nr_errors, 6);
+	EXPECT_U64(c.console.kind, CFG_CONSOLE_AUTO);
+	EXPECT_U64(c.repeat, 1);
+	EXPECT_U64(c.units, 0xffffffff);
+	EXPECT_CONTAINS(c.errors[0], "bad value 'mmio:0x1001' for console");
+	EXPECT_CONTAINS(c.errors[2], "bad value '0,32' for units");
 }
