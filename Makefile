@@ -34,7 +34,7 @@ EFI_SECTIONS	:= -j .text -j .sdata -j .data -j .dynamic -j .dynsym \
 		   -j .rel -j .rela -j .rel.* -j .rela.* -j .reloc
 
 # Code shared by the firmware and the host tests.
-PORTABLE_SRCS	:= lib/printf.c lib/ktap.c lib/cfg.c \
+PORTABLE_SRCS	:= lib/printf.c lib/ktap.c lib/cfg.c drivers/acpi/spcr.c \
 		   $(addprefix drivers/iommu/intel/,dmar.c cap.c iommu.c qi.c \
 		     flush.c fault.c pasid.c pgtable.c walker.c nested.c)
 KERNEL_SRCS	:= $(PORTABLE_SRCS) lib/string.c lib/palloc.c lib/time.c \

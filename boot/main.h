@@ -6,7 +6,12 @@
 
 /* What efi_main found, for the boot suite. */
 const struct boot_info *boot_info(void);
-/* True when the configured serial port was absent and COM1 was used. */
-bool boot_serial_fell_back(void);
+/* The console in use and what chose it, for boot.config. */
+const char *boot_console(void);
+/*
+ * Why the console is not the one vtdtest.cfg or the ACPI SPCR table names
+ * (COM1 stands in); "" when it is.
+ */
+const char *boot_console_problem(void);
 
 #endif /* VTDTEST_BOOT_MAIN_H */

@@ -241,6 +241,8 @@ static bool set_inject(struct cfg *cfg, const char *v)
 		cfg->inject = CFG_INJECT_BREAK_MAPPING;
 	else if (streq(v, "exception"))
 		cfg->inject = CFG_INJECT_EXCEPTION;
+	else if (streq(v, "preenable"))
+		cfg->inject = CFG_INJECT_PREENABLE;
 	else if (streq(v, "none"))
 		cfg->inject = CFG_INJECT_NONE;
 	else
@@ -263,7 +265,7 @@ static const struct cfg_key {
 	{ "stop_on_fail", set_stop_on_fail, "0 or 1" },
 	{ "pool_mb", set_pool_mb, "8..2048" },
 	{ "verbose", set_verbose, "0 or 1" },
-	{ "inject", set_inject, "none, break_mapping or exception" },
+	{ "inject", set_inject, "none, break_mapping, exception or preenable" },
 };
 
 static char *trim(char *s)

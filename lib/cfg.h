@@ -21,6 +21,10 @@
  *				scalable_*: single_page) to show the trace
  *	inject=exception	raise #UD in boot.exception_path, to show the
  *				crash report
+ *	inject=preenable	before the suites, play the platform firmware:
+ *				leave every unit enabled (root table, QI, TE,
+ *				IR, PMRs where offered) with a fault pending,
+ *				for the takeover to cope with
  */
 #ifndef VTDTEST_LIB_CFG_H
 #define VTDTEST_LIB_CFG_H
@@ -35,6 +39,7 @@ enum cfg_inject {
 	CFG_INJECT_NONE,
 	CFG_INJECT_BREAK_MAPPING,
 	CFG_INJECT_EXCEPTION,
+	CFG_INJECT_PREENABLE,
 };
 
 enum cfg_console_kind {

@@ -52,6 +52,7 @@ void ktap_case_init(struct ktap_case *c, const char *name)
 	c->name = name;
 	c->result = KTAP_PASS;
 	c->reason[0] = '\0';
+	c->failure[0] = '\0';
 	ktap.current = c;
 }
 
@@ -154,8 +155,15 @@ void ktap_fail(struct ktap_case *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	c->result = KTAP_FAIL;
 	va_start(ap, fmt);
+	if (c->result != KTAP_FAIL) {
+		va_list first;
+
+		va_copy(first, ap);
+		kvsnprintf(c->failure, sizeof(c->failure), fmt, first);
+		va_end(first);
+	}
+	c->result = KTAP_FAIL;
 	ktap_vdiag(fmt, ap);
 	va_end(ap);
 }

@@ -26,6 +26,7 @@ struct ktap_case {
 	const char *name;
 	enum ktap_result result;
 	char reason[KTAP_REASON_LEN];	/* SKIP and XFAIL reasons */
+	char failure[KTAP_REASON_LEN];	/* the first ktap_fail() message */
 };
 
 struct ktap_totals {
@@ -49,7 +50,10 @@ void ktap_suite_not_run(const char *name, const char *reason);
 /* Prints the totals line; returns 0 when nothing failed, else 1. */
 int ktap_end(void);
 
-/* Marks @c failed and prints the reason as a diagnostic. */
+/*
+ * Marks @c failed and prints the reason as a diagnostic; the first reason
+ * is kept in @c->failure for the closing summary.
+ */
 void ktap_fail(struct ktap_case *c, const char *fmt, ...) __printf(2, 3);
 /* A failure does not become a skip or an expected failure. */
 void ktap_skip(struct ktap_case *c, const char *fmt, ...) __printf(2, 3);

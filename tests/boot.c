@@ -37,9 +37,10 @@ static void config(struct ktap_case *c, const void *arg)
 	if (cfg->nr_errors > CFG_MAX_ERRORS)
 		ktap_fail(c, "vtdtest.cfg: %u more problems",
 			  cfg->nr_errors - CFG_MAX_ERRORS);
-	if (boot_serial_fell_back())
-		ktap_fail(c, "no UART at the configured console 0x%llx; fell back to COM1",
-			  (unsigned long long)cfg->console.base);
+	ktap_diag("console: %s", boot_console());
+	if (boot_console_problem()[0])
+		ktap_fail(c, "console: %s; COM1 stands in",
+			  boot_console_problem());
 	ktap_diag("ExitBootServices took %u attempt(s); running under %s",
 		  bi->ebs_attempts, platform_is_qemu() ? "QEMU" : "hardware");
 }

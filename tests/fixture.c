@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
+#include "boot/cpu.h"
 #include "drivers/iommu/intel/platform.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "tests/fixture.h"
+#include "tests/runner.h"
 
 static char problem[160];	/* setup failed: the suite fails */
 static char skip_reason[160];	/* nothing to test on: the suite skips */
@@ -53,6 +55,12 @@ static const char *find_devices(struct fixture *f)
 			  f->iommu->seq, f->iommu->unusable);
 		return skip_reason;
 	}
+	if (!cfg_unit_allowed(runner_cfg(), f->iommu->seq)) {
+		ksnprintf(skip_reason, sizeof(skip_reason),
+			  "unit %u excluded by units= in vtdtest.cfg",
+			  f->iommu->seq);
+		return skip_reason;
+	}
 	return NULL;
 }
 
@@ -99,6 +107,16 @@ const char *fixture_setup(struct fixture *f, bool scalable)
 
 void fixture_teardown(struct fixture *f)
 {
+	/*
+	 * The next setup gives each edu a new vector; without this, repeat=
+	 * runs out of them. A retired edu's DMA may still complete: its
+	 * vector stays taken.
+	 */
+	for (unsigned int i = 0; i < FIXTURE_MAX_EDU; i++) {
+		if (!f->edu[i].dead)
+			irq_free_vector(f->edu[i].vector);
+		f->edu[i].vector = 0;
+	}
 	if (!f->iommu)
 		return;
 	intel_iommu_teardown(f->iommu);

@@ -13,14 +13,19 @@
 #    isa-debug-exit where on_finish=poweroff (ACPI S5) or on_finish=reset
 #    (FADT reset register, with -no-reboot) must make QEMU exit by itself
 #    with the verdict as the log's last line.
+# 4. The console chosen by an ACPI SPCR table (-acpitable) naming COM2, a
+#    second UART: the KTAP must go there and pass, so run-qemu.sh, which
+#    reads COM1, finds no verdict; with console=com1 in vtdtest.cfg (an
+#    entry of 3.) the same machine must report on COM1 and pass.
 # The last line totals the cases: vtdtest: P passed, F failed, S skipped,
-# where each run of 2. and 3. counts as one case of its own.
+# where each run of 2. to 4. counts as one case of its own.
 # build/logs/junit.xml holds the configurations' results as JUnit XML.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 logs=$top/build/logs
 fixtures=$top/build/fixtures/dmar
+spcr=$top/build/fixtures/spcr
 unit_totals=${1:-}	# "P F" from the unit tests, optional
 
 # label|config|run-qemu.sh arguments|exit|the cases that fail, all of them|a line the log must hold
@@ -38,6 +43,8 @@ boot_paths=(
 	"usb|sm-ss|--usb|0||/USB("
 	"poweroff|sm-ss|--no-debug-exit --tests boot --set on_finish=poweroff|0||"
 	"reset|sm-ss|--no-debug-exit --tests boot --set on_finish=reset|0||"
+	"preenable|sm-ss|--set inject=preenable|0||# unit 0: at entry: GSTS=0xc7000000"
+	"spcr-cfg-com1|none|--tests boot --set console=com1 -- -acpitable file=$spcr/com2.aml -chardev null,id=com2 -device isa-serial,chardev=com2,iobase=0x2f8,irq=3|0||# console: I/O 0x3f8, 115200 baud (vtdtest.cfg)"
 )
 
 passed=0 failed=0 skipped=0 status=0
@@ -90,6 +97,31 @@ done
 for entry in "${boot_paths[@]}"; do
 	check_run "boot path" "$entry"
 done
+
+# 4. COM2's output is its own file; COM1's (none.log) must hold no KTAP.
+check_spcr_com2() {
+	local label=spcr-com2 log=$logs/spcr-com2.log com1=$logs/spcr-com2.com1.log
+	local rc verdict marker='# console: I/O 0x2f8, 115200 baud (ACPI SPCR)'
+	rm -f "$log"
+	"$top/run-qemu.sh" --config none --timeout 60 --tests boot,acpi -- \
+		-acpitable "file=$spcr/com2.aml" -chardev "file,id=com2,path=$log" \
+		-device isa-serial,chardev=com2,iobase=0x2f8,irq=3 >/dev/null 2>&1
+	rc=$?
+	cp "$logs/none.log" "$com1"
+	verdict=$(tr -d '\r' <"$log" 2>/dev/null | grep -E '^vtdtest: [0-9]+ passed' | tail -n 1)
+	if [ "$rc" -eq 2 ] && [[ $verdict == *" 0 failed,"* ]] &&
+	   tr -d '\r' <"$log" | grep -qF -- "$marker" &&
+	   ! grep -q 'KTAP version' "$com1"; then
+		printf '%-16s %-20s ok: exit %s (no verdict on COM1), COM2: %s\n' \
+			console "$label" "$rc" "$verdict"
+		passed=$((passed + 1))
+	else
+		printf '%-16s %-20s NOT OK: exit %s, wanted 2; COM2: [%s], wanted 0 failed and "%s", COM1 without KTAP (logs %s, %s)\n' \
+			console "$label" "$rc" "$verdict" "$marker" "$log" "$com1"
+		failed=$((failed + 1)) status=1
+	fi
+}
+check_spcr_com2
 
 if [ -n "$unit_totals" ]; then
 	set -- $unit_totals

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
+#include "drivers/iommu/intel/platform.h"
 #include "lib/printf.h"
+#include "lib/time.h"
 #include "tests/runner.h"
 
 #define ABORT_REASON_LEN	160
+#define NR_SUITES		((unsigned int)ARRAY_SIZE(suites))
+#define SUMMARY_MAX_FAILURES	16
 
 static struct test_suite *const suites[] = {
 	&boot_suite,
@@ -26,14 +30,48 @@ static struct test_suite *const suites[] = {
 	&nested_replace_suite,
 };
 
+/* A failing case for the closing summary. */
+struct failure {
+	const char *suite;
+	const char *name;		/* NULL: the suite's setup */
+	unsigned int pass;
+	char message[KTAP_REASON_LEN];	/* its first failure */
+};
+
+/* One suite over every pass, for the closing summary. */
+struct tally {
+	struct ktap_totals totals;	/* as the totals line counts them */
+	unsigned int runs;		/* passes it ran in */
+	unsigned int cases_not_run;	/* counted failed in totals */
+	unsigned int passes_not_run;	/* one failed suite line each */
+};
+
 static struct {
 	const struct cfg *cfg;
 	bool started;
 	bool aborted;
-	unsigned int suite;	/* index into suites[] being run */
+	/* Why the cases and suites left are not run, or NULL. */
+	const char *stop;
+	/* pass * NR_SUITES + index into suites[] of the suite being run */
+	unsigned int slot;
 	unsigned int next_case;	/* index of the next case to start */
 	char setup_failure[ABORT_REASON_LEN];
+	u64 start_us;
+	struct ktap_totals before;	/* the totals when the suite began */
+	struct tally tally[NR_SUITES];
+	unsigned int nr_failures;	/* may exceed SUMMARY_MAX_FAILURES */
+	struct failure failures[SUMMARY_MAX_FAILURES];
 } run;
+
+static struct test_suite *slot_suite(unsigned int slot)
+{
+	return suites[slot % NR_SUITES];
+}
+
+static struct tally *slot_tally(void)
+{
+	return &run.tally[run.slot % NR_SUITES];
+}
 
 static bool case_selected(const struct test_suite *s, unsigned int i)
 {
@@ -49,10 +87,32 @@ static unsigned int count_selected(const struct test_suite *s)
 	return n;
 }
 
-static void report_not_run(struct test_suite *s, unsigned int from,
-			   enum ktap_result r, const char *reason)
+/*
+ * Keeps a failure for the summary; under stop_on_fail, the cases and
+ * suites left are from now on reported as not run.
+ */
+static void record_failure(const char *name, const char *message)
+{
+	struct failure *f;
+
+	if (run.cfg->stop_on_fail && !run.stop)
+		run.stop = "stop_on_fail";
+	if (run.nr_failures++ >= SUMMARY_MAX_FAILURES)
+		return;
+	f = &run.failures[run.nr_failures - 1];
+	f->suite = slot_suite(run.slot)->name;
+	f->name = name;
+	f->pass = run.slot / NR_SUITES + 1;
+	ksnprintf(f->message, sizeof(f->message), "%s",
+		  message[0] ? message : "(no message)");
+}
+
+/* Reports the selected cases from @from on with result @r; returns how many. */
+static unsigned int report_not_run(struct test_suite *s, unsigned int from,
+				   enum ktap_result r, const char *reason)
 {
 	struct ktap_case c;
+	unsigned int n = 0;
 
 	for (unsigned int i = from; i < s->nr_cases; i++) {
 		if (!case_selected(s, i))
@@ -64,7 +124,9 @@ static void report_not_run(struct test_suite *s, unsigned int from,
 		else
 			ktap_diag("%s: not run: %s", s->cases[i].name, reason);
 		ktap_case_report(&c);
+		n++;
 	}
+	return n;
 }
 
 void runner_setup_failed(const char *fmt, ...)
@@ -87,6 +149,7 @@ static void run_suite(struct test_suite *s)
 	if (run.setup_failure[0]) {
 		ktap_diag("setup failed: %s", run.setup_failure);
 		report_not_run(s, 0, KTAP_FAIL, "suite setup failed");
+		record_failure(NULL, run.setup_failure);
 		if (s->teardown)
 			s->teardown();
 		ktap_suite_end(NULL);
@@ -102,14 +165,58 @@ static void run_suite(struct test_suite *s)
 	for (unsigned int i = 0; i < s->nr_cases; i++) {
 		if (!case_selected(s, i))
 			continue;
+		if (run.stop) {
+			slot_tally()->cases_not_run +=
+				report_not_run(s, i, KTAP_FAIL, run.stop);
+			break;
+		}
 		run.next_case = i + 1;
 		ktap_case_init(&c, s->cases[i].name);
 		s->cases[i].run(&c, s->cases[i].arg);
 		ktap_case_report(&c);
+		if (c.result == KTAP_FAIL)
+			record_failure(c.name, c.failure);
 	}
 	if (s->teardown)
 		s->teardown();
 	ktap_suite_end(NULL);
+}
+
+/* Adds what the suite in run.slot reported to its tally. */
+static void count_suite(void)
+{
+	struct ktap_totals now = ktap_totals();
+	struct ktap_totals *t = &slot_tally()->totals;
+
+	t->passed += now.passed - run.before.passed;
+	t->failed += now.failed - run.before.failed;
+	t->skipped += now.skipped - run.before.skipped;
+}
+
+/* Runs, or reports as not run, the suites from run.slot to the end. */
+static void run_slots(void)
+{
+	unsigned int repeat = run.cfg->repeat;
+
+	for (; run.slot < NR_SUITES * repeat; run.slot++) {
+		struct test_suite *s = slot_suite(run.slot);
+
+		if (repeat > 1 && run.slot % NR_SUITES == 0)
+			ktap_diag("repeat %u of %u", run.slot / NR_SUITES + 1,
+				  repeat);
+		if (!cfg_selected(run.cfg, s->name, NULL))
+			continue;
+		run.before = ktap_totals();
+		if (run.stop) {
+			ktap_suite_not_run(s->name, run.stop);
+			slot_tally()->passes_not_run++;
+		} else {
+			run.next_case = 0;
+			slot_tally()->runs++;
+			run_suite(s);
+		}
+		count_suite();
+	}
 }
 
 const struct cfg *runner_cfg(void)
@@ -117,21 +224,123 @@ const struct cfg *runner_cfg(void)
 	return run.cfg;
 }
 
-int runner_run(const struct cfg *cfg)
+void runner_run(const struct cfg *cfg)
 {
 	unsigned int n = 0;
 
 	run.cfg = cfg;
-	for (unsigned int i = 0; i < ARRAY_SIZE(suites); i++)
+	for (unsigned int i = 0; i < NR_SUITES; i++)
 		n += cfg_selected(cfg, suites[i]->name, NULL);
-	ktap_begin(n);
+	run.start_us = time_now_us();
+	ktap_begin(n * cfg->repeat);
 	run.started = true;
-	for (run.suite = 0; run.suite < ARRAY_SIZE(suites); run.suite++) {
-		if (!cfg_selected(cfg, suites[run.suite]->name, NULL))
+	run.slot = 0;
+	run_slots();
+}
+
+static void summarize_units(void)
+{
+	static const struct {
+		const char *name;
+		u64 bit;
+	} features[] = {
+		{ "SMTS", ECAP_SMTS }, { "FSTS", ECAP_FSTS },
+		{ "SSTS", ECAP_SSTS }, { "NEST", ECAP_NEST },
+		{ "PASID", ECAP_PASID }, { "PT", ECAP_PT },
+		{ "QI", ECAP_QI }, { "IR", ECAP_IR },
+	};
+	struct intel_iommu *units;
+	unsigned int n = iommu_platform_units(&units);
+	char buf[64];
+	size_t len;
+
+	if (!n)
+		ktap_diag("summary: no remapping unit");
+	for (unsigned int i = 0; i < n; i++) {
+		const struct intel_iommu *u = &units[i];
+
+		if (u->unusable[0]) {
+			ktap_diag("summary: unit %u at 0x%llx: not programmed: %s",
+				  u->seq, (unsigned long long)u->reg_phys,
+				  u->unusable);
 			continue;
-		run.next_case = 0;
-		run_suite(suites[run.suite]);
+		}
+		len = 0;
+		for (unsigned int f = 0; f < ARRAY_SIZE(features); f++)
+			len += ksnprintf(buf + len, sizeof(buf) - len, " %c%s",
+					 u->ecap & features[f].bit ? '+' : '-',
+					 features[f].name);
+		ktap_diag("summary: unit %u at 0x%llx VER %u.%u:%s%s", u->seq,
+			  (unsigned long long)u->reg_phys,
+			  (unsigned int)((u->ver & VER_MAJOR_MASK) >> VER_MAJOR_SHIFT),
+			  (unsigned int)(u->ver & VER_MINOR_MASK), buf,
+			  cfg_unit_allowed(run.cfg, u->seq) ?
+			  "" : " (excluded by units=)");
 	}
+}
+
+/*
+ * Cases and suites not run are counted failed in the totals line; here
+ * they are told apart from the cases that ran and failed.
+ */
+static void summarize_suites(void)
+{
+	for (unsigned int i = 0; i < NR_SUITES; i++) {
+		const struct tally *t = &run.tally[i];
+		char extra[48] = "";
+		int len = 0;
+
+		if (!cfg_selected(run.cfg, suites[i]->name, NULL))
+			continue;
+		if (!t->runs) {
+			ktap_diag("summary: %-18s not run: %s", suites[i]->name,
+				  run.stop);
+			continue;
+		}
+		if (t->cases_not_run)
+			len = ksnprintf(extra, sizeof(extra), ", %u not run",
+					t->cases_not_run);
+		if (t->passes_not_run)
+			ksnprintf(extra + len, sizeof(extra) - len,
+				  ", not run in %u pass(es)", t->passes_not_run);
+		ktap_diag("summary: %-18s %3u passed, %3u failed, %3u skipped%s",
+			  suites[i]->name, t->totals.passed,
+			  t->totals.failed - t->cases_not_run - t->passes_not_run,
+			  t->totals.skipped, extra);
+	}
+}
+
+static void summarize_failures(void)
+{
+	unsigned int n = MIN(run.nr_failures, SUMMARY_MAX_FAILURES);
+
+	for (unsigned int i = 0; i < n; i++) {
+		const struct failure *f = &run.failures[i];
+		char pass[24] = "";
+		int len = 0;
+
+		/* The first line of the first failure is enough at a glance. */
+		while (f->message[len] && f->message[len] != '\n')
+			len++;
+		if (run.cfg->repeat > 1)
+			ksnprintf(pass, sizeof(pass), " (repeat %u)", f->pass);
+		ktap_diag("summary: failed: %s.%s%s: %.*s", f->suite,
+			  f->name ? f->name : "setup", pass, len, f->message);
+	}
+	if (run.nr_failures > n)
+		ktap_diag("summary: and %u more failing case(s), see above",
+			  run.nr_failures - n);
+}
+
+int runner_end(void)
+{
+	u64 ms = (time_now_us() - run.start_us) / 1000;
+
+	summarize_units();
+	summarize_suites();
+	summarize_failures();
+	ktap_diag("summary: run time %llu.%03llu s",
+		  (unsigned long long)ms / 1000, (unsigned long long)ms % 1000);
 	return ktap_end();
 }
 
@@ -153,20 +362,21 @@ void runner_abort(const char *fmt, ...)
 		kprintf("vtdtest: 0 passed, 1 failed, 0 skipped\n");
 		return;
 	}
+	run.stop = "the run aborted";
 	if (ktap_in_suite()) {
-		struct test_suite *s = suites[run.suite];
+		struct test_suite *s = slot_suite(run.slot);
 
 		if (c) {
 			ktap_fail(c, "%s", reason);
 			ktap_case_report(c);
+			record_failure(c->name, c->failure);
 		}
-		report_not_run(s, run.next_case, KTAP_FAIL, "the run aborted");
+		slot_tally()->cases_not_run +=
+			report_not_run(s, run.next_case, KTAP_FAIL, run.stop);
 		ktap_suite_end(NULL);
-		run.suite++;
+		count_suite();
+		run.slot++;
 	}
-	for (; run.suite < ARRAY_SIZE(suites); run.suite++)
-		if (cfg_selected(run.cfg, suites[run.suite]->name, NULL))
-			ktap_suite_not_run(suites[run.suite]->name,
-					   "the run aborted");
-	ktap_end();
+	run_slots();
+	runner_end();
 }

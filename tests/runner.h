@@ -30,12 +30,21 @@ struct test_suite {
 
 /* The configuration the run was started with. */
 const struct cfg *runner_cfg(void);
-/* Runs every selected suite; returns 0 when nothing failed, else 1. */
-int runner_run(const struct cfg *cfg);
+/*
+ * Runs every selected suite, cfg->repeat times over, as one KTAP document;
+ * runner_end() closes it.
+ */
+void runner_run(const struct cfg *cfg);
+/*
+ * Prints the closing summary (units, suites, failing cases, run time) and
+ * the totals line, which stays the last line; returns 0 when nothing
+ * failed, else 1.
+ */
+int runner_end(void);
 /*
  * Ends the run after a fatal event: the current case fails with the
  * reason, the cases and suites left are reported as not run, and the
- * totals line is printed so the KTAP document stays complete.
+ * summary and totals line are printed so the KTAP document stays complete.
  */
 void runner_abort(const char *fmt, ...) __printf(1, 2);
 /*

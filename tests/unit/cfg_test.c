@@ -47,9 +47,12 @@ UNIT_TEST(cfg_every_key)
 	EXPECT_U64(c.on_finish, CFG_FINISH_RESET);
 	EXPECT_U64(c.inject, CFG_INJECT_NONE);
 	EXPECT_STR(c.errors[0],
-		   "line 3: bad value 'break' for inject (want none, break_mapping or exception), default kept");
+		   "line 3: bad value 'break' for inject (want none, break_mapping, exception or preenable), default kept");
 	cfg_parse(&c, "inject=exception");
 	EXPECT_U64(c.inject, CFG_INJECT_EXCEPTION);
+	cfg_parse(&c, "inject=preenable");
+	EXPECT_U64(c.inject, CFG_INJECT_PREENABLE);
+	EXPECT_U64(c.nr_errors, 0);
 }
 
 UNIT_TEST(cfg_errors_keep_defaults)

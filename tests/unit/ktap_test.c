@@ -86,6 +86,22 @@ UNIT_TEST(ktap_failure_is_not_downgraded)
 	EXPECT_U64(c.result, KTAP_FAIL);
 }
 
+UNIT_TEST(ktap_first_failure_is_kept)
+{
+	struct ktap_case c;
+
+	unit_capture_begin();
+	ktap_begin(0);
+	ktap_case_init(&c, "x");
+	EXPECT_STR(c.failure, "");
+	ktap_fail(&c, "fault reason 0x%x at 0x%llx", 6, 0x1000ULL);
+	ktap_fail(&c, "second");
+	unit_capture_end();
+	EXPECT_STR(c.failure, "fault reason 0x6 at 0x1000");
+	ktap_case_init(&c, "y");
+	EXPECT_STR(c.failure, "");
+}
+
 UNIT_TEST(ktap_missing_suites_fail)
 {
 	const char *out;

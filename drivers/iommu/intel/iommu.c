@@ -170,8 +170,12 @@ int intel_iommu_takeover(struct intel_iommu *iommu)
 	clear_faults(iommu);
 	if (gsts & GSTS_IRES)
 		ret |= iommu_gcmd_update(iommu, GCMD_IRE, false);
-	if (gsts & GSTS_QIES)
+	if (gsts & GSTS_QIES) {
 		qi_disable(iommu);
+		/* Programming on with QI still on would use the old queue. */
+		if (dmar_readl(iommu, DMAR_GSTS_REG) & GSTS_QIES)
+			ret = -ETIMEDOUT;
+	}
 	if (gsts & GSTS_TES)
 		ret |= iommu_gcmd_update(iommu, GCMD_TE, false);
 	/* 11.4.13: PMRs block DMA until disabled; PRS tells when they are. */

@@ -17,5 +17,17 @@ const struct dmar_table *iommu_platform_dmar(void);
 const char *iommu_platform_dmar_problem(void);
 const struct dmar_env *iommu_platform_env(void);
 unsigned int iommu_platform_units(struct intel_iommu **units);
+/*
+ * inject=preenable: leaves every usable unit enabled as a platform
+ * firmware might (root table, QI, TE, PMRs, IR, a fault pending), then
+ * probes it again so its state at entry is that.
+ */
+void iommu_platform_preenable(void);
+/*
+ * At the end of the run: every usable unit left disabled and quiet
+ * (translation, QI, IR and PMRs off, faults cleared, fault event masked),
+ * each reported in a diagnostic. -EIO when one would not go quiet.
+ */
+int iommu_platform_quiesce(void);
 
 #endif /* VTDTEST_INTEL_PLATFORM_H */
