@@ -173,28 +173,36 @@ static bool leaf_is(struct ktap_case *c, unsigned int want, u64 iova)
 	return false;
 }
 
-static void large_2m(struct ktap_case *c, const void *arg)
+/* One leaf of @m->size at @level, then a write at @m->iova + @off. */
+static void large_leaf(struct ktap_case *c, const struct dma_target *t,
+		       const struct dma_map *m, unsigned int level, u64 off,
+		       u32 len)
 {
+	struct dma_intent in = { .maps = m, .nr = 1 };
 	unsigned int levels[3];
-	struct dma_target t;
-	u64 iova = IOVA_BASE + 4 * SZ_2M;
 
 	suite_levels(levels);
+	if (!setup_domain(c, 0, 0, levels[0]))
+		return;
+	if (!(dom[0].pgt.page_sizes & m->size))
+		ktap_skip(c, "the unit offers no %s pages",
+			  m->size == SZ_1G ? "1 GiB" : "2 MiB");
+	else if (map(c, &dom[0], m) && leaf_is(c, level, m->iova))
+		dma_check_write(c, &fx.ctx[0], t, m->iova + off, len, &in);
+	release_domain(0, 0);
+}
+
+static void large_2m(struct ktap_case *c, const void *arg)
+{
+	struct dma_target t;
+	struct dma_map m;
+
 	if (dma_target_alloc(&t, SZ_2M / SZ_4K, SZ_2M / SZ_4K)) {
 		ktap_fail(c, "no 2 MiB aligned memory for the target");
 		return;
 	}
-	struct dma_map m = { iova, t.phys, SZ_2M, RW };
-	struct dma_intent in = { .maps = &m, .nr = 1 };
-
-	if (setup_domain(c, 0, 0, levels[0])) {
-		if (!(dom[0].pgt.page_sizes & SZ_2M))
-			ktap_skip(c, "the unit offers no 2 MiB pages");
-		else if (map(c, &dom[0], &m) && leaf_is(c, 2, iova))
-			dma_check_write(c, &fx.ctx[0], &t, iova + 0x100800,
-					SZ_4K, &in);
-		release_domain(0, 0);
-	}
+	m = (struct dma_map){ IOVA_BASE + 4 * SZ_2M, t.phys, SZ_2M, RW };
+	large_leaf(c, &t, &m, 2, 0x100800, SZ_4K);
 	dma_target_free(&t);
 }
 
@@ -204,27 +212,17 @@ static void large_2m(struct ktap_case *c, const void *arg)
  */
 static void large_1g(struct ktap_case *c, const void *arg)
 {
-	unsigned int levels[3];
 	struct dma_target t;
+	struct dma_map m;
+	u64 pa;
 
-	suite_levels(levels);
 	if (dma_target_alloc(&t, 1, 1)) {
 		ktap_fail(c, "no memory for the target");
 		return;
 	}
-	u64 pa = t.phys & ~(SZ_1G - 1);
-	struct dma_map m = { IOVA_1G, pa, SZ_1G, RW };
-	struct dma_intent in = { .maps = &m, .nr = 1 };
-
-	if (setup_domain(c, 0, 0, levels[0])) {
-		if (!(dom[0].pgt.page_sizes & SZ_1G))
-			ktap_skip(c, "the unit offers no 1 GiB pages");
-		else if (map(c, &dom[0], &m) && leaf_is(c, 3, IOVA_1G))
-			dma_check_write(c, &fx.ctx[0], &t,
-					IOVA_1G + (t.phys - pa) + 0x400, 0x800,
-					&in);
-		release_domain(0, 0);
-	}
+	pa = t.phys & ~(SZ_1G - 1);
+	m = (struct dma_map){ IOVA_1G, pa, SZ_1G, RW };
+	large_leaf(c, &t, &m, 3, t.phys - pa + 0x400, 0x800);
 	dma_target_free(&t);
 }
 
