@@ -170,12 +170,9 @@ int intel_iommu_takeover(struct intel_iommu *iommu)
 	clear_faults(iommu);
 	if (gsts & GSTS_IRES)
 		ret |= iommu_gcmd_update(iommu, GCMD_IRE, false);
-	if (gsts & GSTS_QIES) {
-		qi_disable(iommu);
-		/* Programming on with QI still on would use the old queue. */
-		if (dmar_readl(iommu, DMAR_GSTS_REG) & GSTS_QIES)
-			ret = -ETIMEDOUT;
-	}
+	/* Programming on with QI still on would use the old queue. */
+	if ((gsts & GSTS_QIES) && qi_disable(iommu))
+		ret = -ETIMEDOUT;
 	if (gsts & GSTS_TES)
 		ret |= iommu_gcmd_update(iommu, GCMD_TE, false);
 	/* 11.4.13: PMRs block DMA until disabled; PRS tells when they are. */
@@ -257,8 +254,20 @@ int intel_iommu_disable_translation(struct intel_iommu *iommu)
 
 void intel_iommu_teardown(struct intel_iommu *iommu)
 {
-	intel_iommu_disable_translation(iommu);
-	qi_disable(iommu);
+	/*
+	 * A unit that keeps translating or fetching descriptors may still
+	 * read its tables and queue: those pages are kept, not reused.
+	 */
+	if (intel_iommu_disable_translation(iommu) || qi_disable(iommu)) {
+		ktap_diag("unit %u: translation or QI would not turn off: its tables are kept",
+			  iommu->seq);
+		memset(iommu->ctx_table, 0, sizeof(iommu->ctx_table));
+		iommu->root = NULL;
+		iommu->qi.desc = NULL;
+		iommu->qi.status = NULL;
+		iommu->sm = false;
+		return;
+	}
 	for (unsigned int bus = 0; bus < ROOT_NR_ENTRIES; bus++) {
 		for (unsigned int half = 0; half < 2; half++) {
 			hw_free_pages(iommu->ctx_table[bus][half], 1);

@@ -64,15 +64,24 @@ int qi_enable(struct intel_iommu *iommu)
 	return ret;
 }
 
-void qi_disable(struct intel_iommu *iommu)
+int qi_disable(struct intel_iommu *iommu)
 {
+	int ret;
+
 	if (!(dmar_readl(iommu, DMAR_GSTS_REG) & GSTS_QIES))
-		return;
+		return 0;
 	/* Let the unit finish what is queued; bounded like every wait. */
-	hw_poll_timeout(dmar_readl(iommu, DMAR_IQT_REG) ==
-			dmar_readl(iommu, DMAR_IQH_REG), QI_TIMEOUT_US);
-	iommu_gcmd_update(iommu, GCMD_QIE, false);
-	iommu->qi_enabled = false;
+	if (!hw_poll_timeout(dmar_readl(iommu, DMAR_IQT_REG) ==
+			     dmar_readl(iommu, DMAR_IQH_REG), QI_TIMEOUT_US))
+		ktap_diag("unit %u: queue not drained: IQH %u IQT %u FSTS 0x%08x",
+			  iommu->seq,
+			  dmar_readl(iommu, DMAR_IQH_REG) >> iommu->qi.shift,
+			  dmar_readl(iommu, DMAR_IQT_REG) >> iommu->qi.shift,
+			  dmar_readl(iommu, DMAR_FSTS_REG));
+	ret = iommu_gcmd_update(iommu, GCMD_QIE, false);
+	if (!ret)
+		iommu->qi_enabled = false;
+	return ret;
 }
 
 static struct qi_desc *slot(struct intel_qi *qi, unsigned int i)

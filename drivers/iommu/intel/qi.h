@@ -195,7 +195,8 @@ static inline struct qi_desc qi_desc_wait(u32 data, u64 status_phys)
 }
 
 int qi_enable(struct intel_iommu *iommu);
-void qi_disable(struct intel_iommu *iommu);
+/* 0, or -ETIMEDOUT when GSTS.QIES stayed set. */
+int qi_disable(struct intel_iommu *iommu);
 /*
  * Queues @n descriptors and a wait descriptor, and waits for the status
  * write. 0, -EINVAL (IQE: the bad descriptor was replaced and the queue
