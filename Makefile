@@ -18,6 +18,8 @@ HOST_CC		:= clang
 EFI_INC		:= /usr/include/efi
 EFI_LIB		:= /usr/lib
 FUZZ_SECONDS	?= 60
+# The framebuffer's font, from Debian's console-setup-linux.
+FONT_PSF	:= /usr/share/consolefonts/Lat15-Fixed16.psf.gz
 VERSION		:= $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 # Freestanding kernel code: no red zone (interrupts use the stack), no SSE
@@ -41,11 +43,13 @@ KERNEL_SRCS	:= $(PORTABLE_SRCS) lib/string.c lib/palloc.c lib/time.c \
 		   boot/efi_main.c boot/main.c boot/cpu.c boot/interrupt.c \
 		   boot/platform.c boot/memmap.c \
 		   drivers/serial.c drivers/lapic.c drivers/pci.c drivers/edu.c \
+		   drivers/fbcon.c \
 		   drivers/acpi/tables.c drivers/iommu/intel/platform.c \
 		   $(wildcard tests/*.c)
 KERNEL_ASM	:= boot/entry.asm
 KERNEL_OBJS	:= $(KERNEL_SRCS:%.c=$(BUILD)/kernel/%.o) \
-		   $(KERNEL_ASM:%.asm=$(BUILD)/kernel/%.o)
+		   $(KERNEL_ASM:%.asm=$(BUILD)/kernel/%.o) \
+		   $(BUILD)/kernel/gen/font.o
 
 HOST_CFLAGS	:= -std=gnu11 -g -O1 -fsanitize=address,undefined \
 		   -fno-sanitize-recover=all -fno-omit-frame-pointer \
@@ -75,6 +79,14 @@ $(BUILD)/kernel/%.o: %.c
 $(BUILD)/kernel/%.o: %.asm
 	@mkdir -p $(@D)
 	$(NASM) -f elf64 -g -MD $(@:.o=.d) -MP -o $@ $<
+
+$(BUILD)/gen/font.c: $(FONT_PSF) scripts/psf2c.py
+	@mkdir -p $(@D)
+	scripts/psf2c.py --width 8 --height 16 $< $@
+
+$(BUILD)/kernel/gen/font.o: $(BUILD)/gen/font.c
+	@mkdir -p $(@D)
+	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
 $(BUILD)/vtdtest.so: $(KERNEL_OBJS) linker.ld
 	$(LD) $(KERNEL_LDFLAGS) $(EFI_LIB)/crt0-efi-x86_64.o $(KERNEL_OBJS) \

@@ -13,6 +13,7 @@
 #   ./run-qemu.sh --junit FILE        also write the results as JUnit XML
 #   ./run-qemu.sh --usb               boot the image as usb-storage on qemu-xhci
 #   ./run-qemu.sh --no-debug-exit     no isa-debug-exit: on_finish ends the run
+#   ./run-qemu.sh --display           a VGA device: OVMF's GOP shows the verdict
 #   ./run-qemu.sh -- QEMU-ARGS...     appended to the QEMU command line
 #
 # Exit: 0 all passed, 1 a test failed, 2 no verdict (build error, QEMU
@@ -59,7 +60,7 @@ list_configs() {
 }
 
 selected=() tests="" sets=() qemu="" timeout=120 jobs=1 extra=()
-junit="" usb=0 debug_exit=1
+junit="" usb=0 debug_exit=1 display=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--list) list_configs; exit 0 ;;
@@ -75,8 +76,9 @@ while [ $# -gt 0 ]; do
 	--junit) [ -n "${2:-}" ] || die "--junit needs a file"; junit=$2; shift ;;
 	--usb) usb=1 ;;
 	--no-debug-exit) debug_exit=0 ;;
+	--display) display=1 ;;
 	--) shift; extra=("$@"); break ;;
-	-h|--help) sed -n '2,20s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,21s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) die "unknown option '$1' (see --help)" ;;
 	esac
 	shift
@@ -150,6 +152,8 @@ qemu_args() {	# CONFIG IMAGE
 	# After the edus, so that they keep their requester ids.
 	[ "$usb" = 0 ] || args+=(-device qemu-xhci,id=xhci
 		-device usb-storage,bus=xhci.0,drive=disk,bootindex=0)
+	# Still -display none: the screen is read with QMP screendump.
+	[ "$display" = 0 ] || args+=(-device VGA)
 	args+=("${extra[@]}")
 }
 

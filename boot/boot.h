@@ -33,6 +33,29 @@ struct efi_mem_desc {
 #define EFI_MEMORY_MAPPED_IO		11
 #define EFI_MEMORY_MAPPED_IO_PORT	12
 
+/*
+ * The UEFI GOP framebuffer as efi_main found it (UEFI 2.10 12.9). Only the
+ * two 32-bit formats with 8-bit channels are drawn on: PixelBitMask puts
+ * the channels wherever its masks say, and PixelBltOnly has no linear
+ * framebuffer at all, only Blt(), a boot service.
+ */
+enum boot_fb_format {
+	BOOT_FB_NONE,			/* no GOP */
+	BOOT_FB_RGBX,			/* PixelRedGreenBlueReserved8BitPerColor */
+	BOOT_FB_BGRX,			/* PixelBlueGreenRedReserved8BitPerColor */
+	BOOT_FB_BITMASK,		/* PixelBitMask: not drawn on */
+	BOOT_FB_BLT_ONLY,		/* PixelBltOnly: not drawn on */
+};
+
+struct boot_fb {
+	enum boot_fb_format format;
+	u64 base;
+	u64 size;			/* bytes */
+	u32 width;			/* pixels */
+	u32 height;
+	u32 stride;			/* pixels per scan line */
+};
+
 struct boot_info {
 	u64 rsdp;			/* ACPI 2.0 RSDP, 0 when absent */
 	u64 pool_base;			/* page pool reserved before EBS */
@@ -42,6 +65,7 @@ struct boot_info {
 	u64 mmap_desc_size;
 	u64 image_base;
 	u32 ebs_attempts;
+	struct boot_fb fb;
 	bool cfg_found;
 	char cfg[BOOT_CFG_MAX + 1];	/* vtdtest.cfg, NUL terminated */
 	struct cfg config;		/* parsed from cfg */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * UEFI entry: read vtdtest.cfg from our own volume, find the ACPI 2.0 RSDP,
- * reserve the page pool, take the memory map and leave boot services.
+ * UEFI entry: read vtdtest.cfg from our own volume, find the ACPI 2.0 RSDP
+ * and the GOP framebuffer, reserve the page pool, take the memory map and
+ * leave boot services.
  * Nothing here may fail silently: a problem is written into boot_info and
  * becomes a failing test once the kernel reports over serial.
  */
@@ -22,6 +23,7 @@ static u8 kernel_stack[KERNEL_STACK_SIZE] __aligned(16);
 static EFI_GUID loaded_image_guid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
 static EFI_GUID sfs_guid = EFI_SIMPLE_FILE_SYSTEM_PROTOCOL_GUID;
 static EFI_GUID acpi20_guid = ACPI_20_TABLE_GUID;
+static EFI_GUID gop_guid = EFI_GRAPHICS_OUTPUT_PROTOCOL_GUID;
 
 static void note_error(struct boot_info *bi, const char *what, EFI_STATUS st)
 {
@@ -105,6 +107,44 @@ static void find_rsdp(EFI_SYSTEM_TABLE *st, struct boot_info *bi)
 	}
 }
 
+/* No GOP is no error: headless machines and QEMU -nodefaults have none. */
+static void find_gop(EFI_BOOT_SERVICES *bs, struct boot_info *bi)
+{
+	EFI_GRAPHICS_OUTPUT_PROTOCOL *gop;
+	EFI_GRAPHICS_OUTPUT_MODE_INFORMATION *info;
+	struct boot_fb *fb = &bi->fb;
+	EFI_STATUS st;
+
+	st = bs->LocateProtocol(&gop_guid, NULL, (void **)&gop);
+	if (st == EFI_NOT_FOUND)
+		return;
+	if (EFI_ERROR(st)) {
+		note_error(bi, "locating the Graphics Output Protocol", st);
+		return;
+	}
+	info = gop->Mode->Info;
+	switch (info->PixelFormat) {
+	case PixelRedGreenBlueReserved8BitPerColor:
+		fb->format = BOOT_FB_RGBX;
+		break;
+	case PixelBlueGreenRedReserved8BitPerColor:
+		fb->format = BOOT_FB_BGRX;
+		break;
+	case PixelBitMask:
+		fb->format = BOOT_FB_BITMASK;
+		break;
+	case PixelBltOnly:
+	default:	/* a format UEFI 2.10 does not define: nothing to draw */
+		fb->format = BOOT_FB_BLT_ONLY;
+		break;
+	}
+	fb->base = gop->Mode->FrameBufferBase;
+	fb->size = gop->Mode->FrameBufferSize;
+	fb->width = info->HorizontalResolution;
+	fb->height = info->VerticalResolution;
+	fb->stride = info->PixelsPerScanLine;
+}
+
 /*
  * The pool holds every page table and DMA buffer. It stays below 4 GiB so
  * devices with 32-bit DMA can reach it; we halve the request until it fits.
@@ -178,6 +218,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	bs->SetWatchdogTimer(0, 0, 0, NULL);
 	read_cfg(image, bs, bi);
 	find_rsdp(st, bi);
+	find_gop(bs, bi);
 	/* Parsed now for the pool size; the kernel reports its errors. */
 	cfg_parse(&bi->config, bi->cfg_found ? bi->cfg : NULL);
 	reserve_pool(bs, bi, bi->config.pool_mb);

@@ -10,6 +10,7 @@
 #include "boot/platform.h"
 #include "drivers/acpi/spcr.h"
 #include "drivers/acpi/tables.h"
+#include "drivers/fbcon.h"
 #include "drivers/iommu/intel/platform.h"
 #include "drivers/lapic.h"
 #include "drivers/pci.h"
@@ -21,6 +22,11 @@
 
 #define COM1_PORT	0x3f8
 #define CONSOLE_TEXT_LEN	200
+/* The verdict on the framebuffer: tests/fbcon_check.py draws the same. */
+#define VERDICT_MARGIN		16	/* pixels from the top left corner */
+#define VERDICT_WORD_SCALE	4
+#define VERDICT_LINE_SCALE	2
+#define VERDICT_LINE_LEN	80
 
 static const struct boot_info *boot;
 static char console_text[CONSOLE_TEXT_LEN];	/* the console, and whence */
@@ -129,6 +135,27 @@ static void console_init(const struct cfg *cfg)
 		  why_com1);
 }
 
+/*
+ * "PASS" or "FAIL" in green or red, and the totals line under it, on a
+ * cleared screen; nothing when there is no framebuffer to draw on.
+ */
+static void show_verdict(bool pass)
+{
+	struct ktap_totals t = ktap_totals();
+	char line[VERDICT_LINE_LEN];
+	u32 y = VERDICT_MARGIN + FONT_HEIGHT * VERDICT_WORD_SCALE +
+		VERDICT_MARGIN;
+
+	ksnprintf(line, sizeof(line), "vtdtest: %u passed, %u failed, %u skipped",
+		  t.passed, t.failed, t.skipped);
+	fbcon_clear(FBCON_BLACK);
+	fbcon_text(VERDICT_MARGIN, VERDICT_MARGIN, VERDICT_WORD_SCALE,
+		   pass ? FBCON_GREEN : FBCON_RED, FBCON_BLACK,
+		   pass ? "PASS" : "FAIL");
+	fbcon_text(VERDICT_MARGIN, y, VERDICT_LINE_SCALE, FBCON_WHITE,
+		   FBCON_BLACK, line);
+}
+
 void kernel_main(struct boot_info *bi)
 {
 	const struct acpi_fadt_info *fadt;
@@ -140,6 +167,7 @@ void kernel_main(struct boot_info *bi)
 	acpi_init(bi->rsdp);		/* only records problems: no output yet */
 	console_init(&bi->config);
 	console_set_sink(serial_write);
+	fbcon_init(&bi->fb);
 	platform_init(&bi->config, bi->image_base);
 	lapic_init();
 	fadt = acpi_fadt();
@@ -157,5 +185,6 @@ void kernel_main(struct boot_info *bi)
 	runner_run(&bi->config);
 	quiesced = !iommu_platform_quiesce();
 	failed = runner_end();
+	show_verdict(!failed && quiesced);
 	platform_exit(failed || !quiesced ? EXIT_FAIL : EXIT_PASS);
 }

@@ -5,7 +5,8 @@
 # Usage: scripts/install-deps.sh [build|qemu|unit|fuzz|all]...
 set -euo pipefail
 
-want_build="gnu-efi nasm mtools dosfstools gdisk acpica-tools make gcc binutils"
+want_build="gnu-efi nasm mtools dosfstools gdisk acpica-tools make gcc binutils
+	console-setup-linux python3"
 want_qemu="ovmf"
 want_unit="clang libclang-rt-14-dev"
 want_fuzz="clang libclang-rt-14-dev"

@@ -6,6 +6,7 @@
 #include "boot/cpu.h"
 #include "boot/main.h"
 #include "boot/platform.h"
+#include "drivers/fbcon.h"
 #include "drivers/lapic.h"
 #include "lib/hw.h"
 #include "lib/io.h"
@@ -41,6 +42,7 @@ static void config(struct ktap_case *c, const void *arg)
 	if (boot_console_problem()[0])
 		ktap_fail(c, "console: %s; COM1 stands in",
 			  boot_console_problem());
+	ktap_diag("framebuffer: %s", fbcon_status());
 	ktap_diag("ExitBootServices took %u attempt(s); running under %s",
 		  bi->ebs_attempts, platform_is_qemu() ? "QEMU" : "hardware");
 }

@@ -17,8 +17,10 @@
 #    second UART: the KTAP must go there and pass, so run-qemu.sh, which
 #    reads COM1, finds no verdict; with console=com1 in vtdtest.cfg (an
 #    entry of 3.) the same machine must report on COM1 and pass.
+# 5. The verdict on the GOP framebuffer of a VGA device, read back with a
+#    QMP screendump and matched pixel for pixel (tests/fbcon_check.py).
 # The last line totals the cases: vtdtest: P passed, F failed, S skipped,
-# where each run of 2. to 4. counts as one case of its own.
+# where each run of 2. to 5. counts as one case of its own.
 # build/logs/junit.xml holds the configurations' results as JUnit XML.
 set -uo pipefail
 
@@ -70,6 +72,9 @@ failed_cases() {
 	tr -d '\r' <"$1" | sed -n 's/^    not ok [0-9]* \([a-z0-9_]*\).*/\1/p' | sort | tr '\n' ' '
 }
 
+# A marker is found in the log itself: a substring needs no CR stripping,
+# and "tr | grep -q" under pipefail fails when grep, done early, leaves tr
+# to die of SIGPIPE (the usb marker is on the log's first line).
 check_run() {	# KIND ENTRY
 	local kind=$1 label config runargs want_rc want marker rc log got
 	IFS='|' read -r label config runargs want_rc want marker <<<"$2"
@@ -81,7 +86,7 @@ check_run() {	# KIND ENTRY
 	got=$(failed_cases "$log")
 	want=$(tr ' ' '\n' <<<"$want" | grep . | sort | tr '\n' ' ')
 	if [ "$rc" -eq "$want_rc" ] && [ "$got" = "$want" ] &&
-	   { [ -z "$marker" ] || tr -d '\r' <"$log" | grep -qF -- "$marker"; }; then
+	   { [ -z "$marker" ] || grep -qF -- "$marker" "$log"; }; then
 		printf '%-16s %-20s ok: exit %s, failed %s\n' "$kind" "$label" "$rc" "$got"
 		passed=$((passed + 1))
 	else
@@ -110,7 +115,7 @@ check_spcr_com2() {
 	cp "$logs/none.log" "$com1"
 	verdict=$(tr -d '\r' <"$log" 2>/dev/null | grep -E '^vtdtest: [0-9]+ passed' | tail -n 1)
 	if [ "$rc" -eq 2 ] && [[ $verdict == *" 0 failed,"* ]] &&
-	   tr -d '\r' <"$log" | grep -qF -- "$marker" &&
+	   grep -qF -- "$marker" "$log" &&
 	   ! grep -q 'KTAP version' "$com1"; then
 		printf '%-16s %-20s ok: exit %s (no verdict on COM1), COM2: %s\n' \
 			console "$label" "$rc" "$verdict"
@@ -122,6 +127,22 @@ check_spcr_com2() {
 	fi
 }
 check_spcr_com2
+
+# 5. One case: the run passes and the screen shows exactly its verdict.
+check_framebuffer() {
+	local out rc
+	out=$(python3 "$top/tests/fbcon_check.py" --config sm-ss --tests boot 2>&1)
+	rc=$?
+	if [ "$rc" -eq 0 ]; then
+		printf '%-16s %-20s ok: %s\n' display framebuffer "${out#fbcon_check: }"
+		passed=$((passed + 1))
+	else
+		printf '%-16s %-20s NOT OK: %s (log %s)\n' display framebuffer \
+			"${out#fbcon_check: }" "$logs/framebuffer.log"
+		failed=$((failed + 1)) status=1
+	fi
+}
+check_framebuffer
 
 if [ -n "$unit_totals" ]; then
 	set -- $unit_totals
