@@ -14,10 +14,12 @@
 #   ./run-qemu.sh --usb               boot the image as usb-storage on qemu-xhci
 #   ./run-qemu.sh --no-debug-exit     no isa-debug-exit: on_finish ends the run
 #   ./run-qemu.sh --display           a VGA device: OVMF's GOP shows the verdict
+#   ./run-qemu.sh --log NAME          one configuration, logged as NAME
 #   ./run-qemu.sh -- QEMU-ARGS...     appended to the QEMU command line
 #
 # Exit: 0 all passed, 1 a test failed, 2 no verdict (build error, QEMU
-# error, timeout, crash). Serial logs land in build/logs/<config>.log.
+# error, timeout, crash). Serial logs land in build/logs/<config>.log, or
+# build/logs/NAME.log with --log.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")" && pwd)
@@ -60,7 +62,7 @@ list_configs() {
 }
 
 selected=() tests="" sets=() qemu="" timeout=120 jobs=1 extra=()
-junit="" usb=0 debug_exit=1 display=0
+junit="" usb=0 debug_exit=1 display=0 log_label=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--list) list_configs; exit 0 ;;
@@ -77,13 +79,20 @@ while [ $# -gt 0 ]; do
 	--usb) usb=1 ;;
 	--no-debug-exit) debug_exit=0 ;;
 	--display) display=1 ;;
+	--log) [[ ${2:-} =~ ^[A-Za-z0-9_.+-]+$ ]] || die "--log needs a name"; log_label=$2; shift ;;
 	--) shift; extra=("$@"); break ;;
-	-h|--help) sed -n '2,21s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,23s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) die "unknown option '$1' (see --help)" ;;
 	esac
 	shift
 done
 [ ${#selected[@]} -gt 0 ] || selected=("$default_config")
+[ -z "$log_label" ] || [ ${#selected[@]} -eq 1 ] || die "--log takes one configuration"
+
+# The name a configuration's log, result and JUnit input go by.
+label_of() {	# CONFIG
+	echo "${log_label:-$1}"
+}
 if [ "$debug_exit" = 0 ]; then
 	case " ${sets[*]} " in
 	*" on_finish=reset "*|*" on_finish=poweroff "*) ;;
@@ -201,8 +210,10 @@ judge() {	# RC VERDICT LOG
 
 # Runs one configuration; its verdict (0, 1, 2) is the return value.
 run_config() {	# CONFIG STREAM(0|1)
-	local name=$1 stream=$2 log=$build/logs/$1.log img rc verdict start ret why
-	rm -f "$build/logs/$name.result"
+	local name=$1 stream=$2 label log img rc verdict start ret why
+	label=$(label_of "$name")
+	log=$build/logs/$label.log
+	rm -f "$build/logs/$label.result"
 	: >"$log"
 	img=$(run_image "$name") || return 2
 	qemu_args "$name" "$img"
@@ -223,7 +234,7 @@ run_config() {	# CONFIG STREAM(0|1)
 	# name, verdict line, seconds, exit code, why there is no verdict
 	printf '%s\t%s\t%s\t%s\t%s\n' "$name" "${verdict:-no verdict}" \
 		"$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')" \
-		"$ret" "$why" >"$build/logs/$name.result"
+		"$ret" "$why" >"$build/logs/$label.result"
 	[ "$ret" -eq 2 ] || return "$ret"
 	echo "run-qemu.sh: $name: $why" >&2
 	[[ $why == QEMU* ]] && [ -s "$log.qemu" ] && cat "$log.qemu" >&2
@@ -260,12 +271,14 @@ fi
 
 if [ ${#selected[@]} -gt 1 ]; then
 	for name in "${selected[@]}"; do
-		cat "$build/logs/$name.result" 2>/dev/null ||
+		cat "$build/logs/$(label_of "$name").result" 2>/dev/null ||
 			printf '%s\tno verdict\n' "$name"
 	done | awk -F'\t' '{ printf "%-12s %-45s %6ss\n", $1, $2, $3 }' >&2
 fi
 if [ -n "$junit" ]; then
-	python3 "$top/scripts/ktap2junit.py" "$junit" "$build/logs" "${selected[@]}" ||
+	labels=()
+	for name in "${selected[@]}"; do labels+=("$(label_of "$name")"); done
+	python3 "$top/scripts/ktap2junit.py" "$junit" "$build/logs" "${labels[@]}" ||
 		{ echo "run-qemu.sh: writing $junit failed" >&2; worst=2; }
 fi
 exit "$worst"

@@ -20,7 +20,6 @@ import gzip
 import json
 import os
 import re
-import shutil
 import socket
 import struct
 import subprocess
@@ -132,11 +131,12 @@ def main():
     os.makedirs(run_dir, exist_ok=True)
     sock = os.path.join(run_dir, f"fbcon.{os.getpid()}.qmp")
     ppm = os.path.join(LOGS, "framebuffer.ppm")
-    serial = os.path.join(LOGS, f"{args.config}.log")
+    serial = os.path.join(LOGS, "framebuffer.log")
     for path in (ppm, serial):
         if os.path.exists(path):
             os.remove(path)
     cmd = [os.path.join(TOP, "run-qemu.sh"), "--config", args.config,
+           "--log", "framebuffer",
            "--display", "--no-debug-exit", "--set", "on_finish=halt",
            "--tests", args.tests, "--timeout", str(args.timeout)]
     for kv in args.set:
@@ -166,8 +166,6 @@ def main():
             qemu.wait()
         if os.path.exists(sock):
             os.remove(sock)
-        if os.path.exists(serial):
-            shutil.copy(serial, os.path.join(LOGS, "framebuffer.log"))
 
     verdicts = [line for line in log.splitlines() if VERDICT_RE.match(line)]
     if not verdicts:

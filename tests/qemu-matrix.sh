@@ -79,10 +79,10 @@ check_run() {	# KIND ENTRY
 	local kind=$1 label config runargs want_rc want marker rc log got
 	IFS='|' read -r label config runargs want_rc want marker <<<"$2"
 	# shellcheck disable=SC2086
-	"$top/run-qemu.sh" --config "$config" --timeout 60 $runargs >/dev/null 2>&1
+	"$top/run-qemu.sh" --config "$config" --log "$label" --timeout 60 \
+		$runargs >/dev/null 2>&1
 	rc=$?
 	log=$logs/$label.log
-	cp "$logs/$config.log" "$log"
 	got=$(failed_cases "$log")
 	want=$(tr ' ' '\n' <<<"$want" | grep . | sort | tr '\n' ' ')
 	if [ "$rc" -eq "$want_rc" ] && [ "$got" = "$want" ] &&
@@ -108,11 +108,11 @@ check_spcr_com2() {
 	local label=spcr-com2 log=$logs/spcr-com2.log com1=$logs/spcr-com2.com1.log
 	local rc verdict marker='# console: I/O 0x2f8, 115200 baud (ACPI SPCR)'
 	rm -f "$log"
-	"$top/run-qemu.sh" --config none --timeout 60 --tests boot,acpi -- \
+	"$top/run-qemu.sh" --config none --log "$label.com1" --timeout 60 \
+		--tests boot,acpi -- \
 		-acpitable "file=$spcr/com2.aml" -chardev "file,id=com2,path=$log" \
 		-device isa-serial,chardev=com2,iobase=0x2f8,irq=3 >/dev/null 2>&1
 	rc=$?
-	cp "$logs/none.log" "$com1"
 	verdict=$(tr -d '\r' <"$log" 2>/dev/null | grep -E '^vtdtest: [0-9]+ passed' | tail -n 1)
 	if [ "$rc" -eq 2 ] && [[ $verdict == *" 0 failed,"* ]] &&
 	   grep -qF -- "$marker" "$log" &&
