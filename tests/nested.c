@@ -570,15 +570,41 @@ static struct inval user_inval(const struct nest *n, u64 addr)
 }
 
 /*
+ * A guest whose first stage maps GVA to @gpa, which the parent backs with
+ * @hpa, attached on RID_PASID: the start of the staleness cases.
+ */
+static bool guest_page_attached(struct ktap_case *c, struct nest *n, u64 gpa,
+				u64 hpa)
+{
+	return nest_init(c, n, 0, 48) &&
+	       !guest_back(&vm, gpa, hpa, SZ_4K, RW) &&
+	       !guest_map(&n->g, GVA, gpa, SZ_4K, GUEST_PROT_WRITE) &&
+	       attach(c, 0, IOMMU_NO_PASID, as_nested(n), nothing);
+}
+
+/* The guest's invalidation request for one page: done, and counted. */
+static bool user_invalidate_page(struct ktap_case *c, struct nest *n)
+{
+	struct iommu_hwpt_vtd_s1_invalidate req = {
+		.addr = GVA, .npages = 1, .flags = IOMMU_VTD_INV_FLAGS_LEAF,
+	};
+	u32 done = 1;
+	int ret = nested_cache_invalidate_user(&n->nd,
+					       IOMMU_HWPT_INVALIDATE_DATA_VTD_S1,
+					       &req, &done);
+
+	if (ret || done != 1)
+		ktap_fail(c, "user invalidation: %d, %u done", ret, done);
+	return !ret && done == 1;
+}
+
+/*
  * The guest moves a live first-stage leaf to another GPA without telling
  * anyone; the unit may keep the old translation until the guest's own
  * invalidation request, which must then make the new one take effect.
  */
 static void stale_first_stage(struct ktap_case *c, const void *arg)
 {
-	struct iommu_hwpt_vtd_s1_invalidate req = {
-		.addr = GVA, .npages = 1, .flags = IOMMU_VTD_INV_FLAGS_LEAF,
-	};
 	struct dma_ctx *x = &fx.ctx[0];
 	struct cached_xlate e;
 	struct dma_target t;
@@ -587,7 +613,6 @@ static void stale_first_stage(struct ktap_case *c, const void *arg)
 	struct inval v;
 	struct nest n;
 	u64 gpa[2], *leaf;
-	u32 done = 1;
 
 	if (dma_target_alloc(&t, 2, 1)) {
 		ktap_fail(c, "no memory for the target");
@@ -596,11 +621,8 @@ static void stale_first_stage(struct ktap_case *c, const void *arg)
 	m = (struct dma_map){ GVA, t.phys, SZ_4K, RW };
 	gpa[0] = guest_reserve(&vm, SZ_4K, SZ_4K);
 	gpa[1] = guest_reserve(&vm, SZ_4K, SZ_4K);
-	if (!nest_init(c, &n, 0, 48) ||
-	    guest_back(&vm, gpa[0], t.phys, SZ_4K, RW) ||
-	    guest_back(&vm, gpa[1], t.phys + SZ_4K, SZ_4K, RW) ||
-	    guest_map(&n.g, GVA, gpa[0], SZ_4K, GUEST_PROT_WRITE) ||
-	    !attach(c, 0, IOMMU_NO_PASID, as_nested(&n), nothing))
+	if (guest_back(&vm, gpa[1], t.phys + SZ_4K, SZ_4K, RW) ||
+	    !guest_page_attached(c, &n, gpa[0], t.phys))
 		goto out;
 	/* The first DMA fills the IOTLB with the walker's answer. */
 	if (!dma_check_write(c, x, &t, GVA, SZ_4K, &in) ||
@@ -619,11 +641,8 @@ static void stale_first_stage(struct ktap_case *c, const void *arg)
 	case XLATE_BAD:
 		goto detach;
 	}
-	if (nested_cache_invalidate_user(&n.nd, IOMMU_HWPT_INVALIDATE_DATA_VTD_S1,
-					 &req, &done) || done != 1) {
-		ktap_fail(c, "user invalidation: %u done", done);
+	if (!user_invalidate_page(c, &n))
 		goto detach;
-	}
 	v = user_inval(&n, GVA);
 	inval_apply(&v, &e, 1);
 	if (xlate_check_write(c, x, &t, GVA, SZ_4K, &e) != XLATE_FRESH)
@@ -682,9 +701,6 @@ out:
  */
 static void second_stage_change(struct ktap_case *c, const void *arg)
 {
-	struct iommu_hwpt_vtd_s1_invalidate req = {
-		.addr = GVA, .npages = 1, .flags = IOMMU_VTD_INV_FLAGS_LEAF,
-	};
 	struct dma_ctx *x = &fx.ctx[0];
 	struct cached_xlate e;
 	struct dma_target t;
@@ -694,7 +710,6 @@ static void second_stage_change(struct ktap_case *c, const void *arg)
 	unsigned int level;
 	struct nest n;
 	u64 gpa, *leaf;
-	u32 done = 1;
 
 	if (dma_target_alloc(&t, 2, 1)) {
 		ktap_fail(c, "no memory for the target");
@@ -702,10 +717,7 @@ static void second_stage_change(struct ktap_case *c, const void *arg)
 	}
 	m = (struct dma_map){ GVA, t.phys, SZ_4K, RW };
 	gpa = guest_reserve(&vm, SZ_4K, SZ_4K);
-	if (!nest_init(c, &n, 0, 48) ||
-	    guest_back(&vm, gpa, t.phys, SZ_4K, RW) ||
-	    guest_map(&n.g, GVA, gpa, SZ_4K, GUEST_PROT_WRITE) ||
-	    !attach(c, 0, IOMMU_NO_PASID, as_nested(&n), nothing))
+	if (!guest_page_attached(c, &n, gpa, t.phys))
 		goto out;
 	if (!dma_check_write(c, x, &t, GVA, SZ_4K, &in) ||
 	    !xlate_note(c, &e, XC_IOTLB, x, GVA))
@@ -713,8 +725,8 @@ static void second_stage_change(struct ktap_case *c, const void *arg)
 	leaf = pgtable_leaf(&parent.domain.pgt, gpa, &level);
 	*leaf += SZ_4K;
 	iommu_flush_line(fx.iommu, leaf, sizeof(*leaf));
-	nested_cache_invalidate_user(&n.nd, IOMMU_HWPT_INVALIDATE_DATA_VTD_S1,
-				     &req, &done);
+	if (!user_invalidate_page(c, &n))
+		goto detach;
 	v = user_inval(&n, GVA);
 	if (xlate_check_write(c, x, &t, GVA, SZ_4K, &e) == XLATE_STALE)
 		ktap_diag("after the guest's invalidation the old translation stays");
