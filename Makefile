@@ -38,11 +38,13 @@ EFI_SECTIONS	:= -j .text -j .sdata -j .data -j .dynamic -j .dynsym \
 # Code shared by the firmware and the host tests.
 PORTABLE_SRCS	:= lib/printf.c lib/ktap.c lib/cfg.c drivers/acpi/spcr.c \
 		   $(addprefix drivers/iommu/intel/,dmar.c cap.c iommu.c qi.c \
-		     flush.c fault.c pasid.c pgtable.c walker.c nested.c)
+		     flush.c fault.c pasid.c pgtable.c walker.c nested.c) \
+		   $(wildcard drivers/engine/nvme_cmd.c drivers/engine/xhci_trb.c)
 KERNEL_SRCS	:= $(PORTABLE_SRCS) lib/string.c lib/palloc.c lib/time.c \
 		   boot/efi_main.c boot/main.c boot/cpu.c boot/interrupt.c \
 		   boot/platform.c boot/memmap.c \
-		   drivers/serial.c drivers/lapic.c drivers/pci.c drivers/edu.c \
+		   drivers/serial.c drivers/lapic.c drivers/pci.c \
+		   $(filter-out $(PORTABLE_SRCS),$(wildcard drivers/engine/*.c)) \
 		   drivers/fbcon.c \
 		   drivers/acpi/tables.c drivers/iommu/intel/platform.c \
 		   $(wildcard tests/*.c)
