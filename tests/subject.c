@@ -25,8 +25,9 @@ static bool kind_seen(struct engine *engines, unsigned int i)
 	return false;
 }
 
-/* The first other engine behind the unit: its own kind first. */
-static struct engine *second_device(struct engine *engines, unsigned int n,
+/* The first other engine cfg allows behind the unit: its own kind first. */
+static struct engine *second_device(const struct cfg *cfg,
+				    struct engine *engines, unsigned int n,
 				    const struct engine *first)
 {
 	struct engine *other = NULL;
@@ -34,7 +35,8 @@ static struct engine *second_device(struct engine *engines, unsigned int n,
 	for (unsigned int j = 0; j < n; j++) {
 		struct engine *e = &engines[j];
 
-		if (e == first || e->pci->iommu != first->pci->iommu)
+		if (e == first || e->pci->iommu != first->pci->iommu ||
+		    !cfg_engine_allowed(cfg, e->ops->kind))
 			continue;
 		if (same_kind(e, first))
 			return e;
@@ -44,14 +46,14 @@ static struct engine *second_device(struct engine *engines, unsigned int n,
 	return other;
 }
 
-static void add_subject(struct intel_iommu *u, struct engine *engines,
-			unsigned int n, struct engine *e)
+static void add_subject(const struct cfg *cfg, struct intel_iommu *u,
+			struct engine *engines, unsigned int n, struct engine *e)
 {
 	struct subject *s = &subjects[nr_subjects++];
 
 	s->iommu = u;
 	s->eng[0] = e;
-	s->eng[1] = second_device(engines, n, e);
+	s->eng[1] = second_device(cfg, engines, n, e);
 	s->nr_eng = s->eng[1] ? 2 : 1;
 	ksnprintf(s->name, sizeof(s->name), "unit %u, %s %02x:%02x.%u", u->seq,
 		  e->name, e->pci->bus, e->pci->devfn >> 3, e->pci->devfn & 7);
@@ -89,7 +91,7 @@ static void unit_subjects(const struct cfg *cfg, struct intel_iommu *u,
 		if (!behind(&engines[i], u) || kind_seen(engines, i) ||
 		    !cfg_engine_allowed(cfg, engines[i].ops->kind))
 			continue;
-		add_subject(u, engines, n, &engines[i]);
+		add_subject(cfg, u, engines, n, &engines[i]);
 	}
 	if (nr_subjects > before)
 		return;

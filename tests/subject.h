@@ -5,7 +5,8 @@
  * per engine kind found behind it; the first engine of that kind issues
  * the DMA, and the other engines behind the unit are second devices for
  * the cases that need two. A unit with no engine behind it is left
- * untested, and the summary says why.
+ * untested, and the summary says why. An engine of a kind engines= leaves
+ * out is not used at all.
  */
 #ifndef VTDTEST_TESTS_SUBJECT_H
 #define VTDTEST_TESTS_SUBJECT_H
