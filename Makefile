@@ -39,7 +39,8 @@ EFI_SECTIONS	:= -j .text -j .sdata -j .data -j .dynamic -j .dynsym \
 PORTABLE_SRCS	:= lib/printf.c lib/ktap.c lib/cfg.c drivers/acpi/spcr.c \
 		   $(addprefix drivers/iommu/intel/,dmar.c cap.c iommu.c qi.c \
 		     flush.c fault.c pasid.c pgtable.c walker.c nested.c) \
-		   $(wildcard drivers/engine/nvme_cmd.c drivers/engine/xhci_trb.c)
+		   $(wildcard drivers/engine/nvme_cmd.c drivers/engine/xhci_trb.c) \
+		   tests/subject.c
 KERNEL_SRCS	:= $(PORTABLE_SRCS) lib/string.c lib/palloc.c lib/time.c \
 		   boot/efi_main.c boot/main.c boot/cpu.c boot/interrupt.c \
 		   boot/platform.c boot/memmap.c \
@@ -47,7 +48,7 @@ KERNEL_SRCS	:= $(PORTABLE_SRCS) lib/string.c lib/palloc.c lib/time.c \
 		   $(filter-out $(PORTABLE_SRCS),$(wildcard drivers/engine/*.c)) \
 		   drivers/fbcon.c \
 		   drivers/acpi/tables.c drivers/iommu/intel/platform.c \
-		   $(wildcard tests/*.c)
+		   $(filter-out $(PORTABLE_SRCS),$(wildcard tests/*.c))
 KERNEL_ASM	:= boot/entry.asm
 KERNEL_OBJS	:= $(KERNEL_SRCS:%.c=$(BUILD)/kernel/%.o) \
 		   $(KERNEL_ASM:%.asm=$(BUILD)/kernel/%.o) \

@@ -6,6 +6,7 @@
  */
 #include "boot/cpu.h"
 #include "boot/platform.h"
+#include "drivers/engine/engine.h"
 #include "drivers/iommu/intel/platform.h"
 #include "drivers/lapic.h"
 #include "lib/io.h"
@@ -103,7 +104,8 @@ static __noreturn void fatal_exception(const struct irq_frame *f)
 	}
 	in_exception = true;
 	dump_frame(f);
-	/* A crash is an end too: no unit is left translating. */
+	/* A crash is an end too: no device busy, no unit left translating. */
+	engine_quiesce_all();
 	iommu_platform_quiesce();
 	runner_abort("CPU exception %llu (%s) at RIP 0x%llx",
 		     (unsigned long long)f->vector, exception_names[f->vector],

@@ -11,6 +11,7 @@
 #include "drivers/acpi/spcr.h"
 #include "drivers/acpi/tables.h"
 #include "drivers/fbcon.h"
+#include "drivers/engine/engine.h"
 #include "drivers/iommu/intel/platform.h"
 #include "drivers/lapic.h"
 #include "drivers/pci.h"
@@ -18,6 +19,7 @@
 #include "lib/palloc.h"
 #include "lib/printf.h"
 #include "lib/time.h"
+#include "tests/preenable.h"
 #include "tests/runner.h"
 
 #define COM1_PORT	0x3f8
@@ -27,6 +29,8 @@
 #define VERDICT_WORD_SCALE	4
 #define VERDICT_LINE_SCALE	2
 #define VERDICT_LINE_LEN	80
+#define VERDICT_NOTE_SCALE	1
+#define VERDICT_NOTE_LEN	200
 
 static const struct boot_info *boot;
 static char console_text[CONSOLE_TEXT_LEN];	/* the console, and whence */
@@ -136,13 +140,15 @@ static void console_init(const struct cfg *cfg)
 }
 
 /*
- * "PASS" or "FAIL" in green or red, and the totals line under it, on a
- * cleared screen; nothing when there is no framebuffer to draw on.
+ * "PASS" or "FAIL" in green or red, the totals line under it and, when a
+ * unit went untested, what was left out, on a cleared screen; nothing when
+ * there is no framebuffer to draw on.
  */
 static void show_verdict(bool pass)
 {
 	struct ktap_totals t = ktap_totals();
-	char line[VERDICT_LINE_LEN];
+	char line[VERDICT_LINE_LEN], note[VERDICT_NOTE_LEN];
+	const char *untested = runner_untested();
 	u32 y = VERDICT_MARGIN + FONT_HEIGHT * VERDICT_WORD_SCALE +
 		VERDICT_MARGIN;
 
@@ -154,6 +160,12 @@ static void show_verdict(bool pass)
 		   pass ? "PASS" : "FAIL");
 	fbcon_text(VERDICT_MARGIN, y, VERDICT_LINE_SCALE, FBCON_WHITE,
 		   FBCON_BLACK, line);
+	if (!untested[0])
+		return;
+	ksnprintf(note, sizeof(note), "incomplete: %s", untested);
+	fbcon_text(VERDICT_MARGIN, y + FONT_HEIGHT * VERDICT_LINE_SCALE +
+		   VERDICT_MARGIN, VERDICT_NOTE_SCALE, FBCON_WHITE, FBCON_BLACK,
+		   note);
 }
 
 void kernel_main(struct boot_info *bi)
@@ -179,12 +191,14 @@ void kernel_main(struct boot_info *bi)
 	pci_init();
 	vtd_verbose = bi->config.verbose;
 	iommu_platform_init();
+	engine_probe_all();
 	if (bi->config.inject == CFG_INJECT_PREENABLE)
-		iommu_platform_preenable();
+		iommu_platform_preenable(preenable_fault_dma);
 
 	runner_run(&bi->config);
+	engine_quiesce_all();
 	quiesced = !iommu_platform_quiesce();
-	failed = runner_end();
+	failed = runner_end(quiesced);
 	show_verdict(!failed && quiesced);
 	platform_exit(failed || !quiesced ? EXIT_FAIL : EXIT_PASS);
 }

@@ -14,6 +14,7 @@ static void cfg_defaults(struct cfg *cfg)
 		.baud = 115200,
 		.repeat = 1,
 		.units = ~0U,
+		.engines = ~0U,
 		.pool_mb = 64,
 	};
 }
@@ -188,6 +189,47 @@ static bool set_units(struct cfg *cfg, const char *v)
 	return true;
 }
 
+/* The engines the DMA suites may use, by kind; see cfg.h. */
+static const char *const engine_kinds[CFG_ENGINE_KINDS] = {
+	"edu", "nvme", "xhci",
+};
+
+static int engine_kind(const char *v, size_t len)
+{
+	for (unsigned int k = 0; k < CFG_ENGINE_KINDS; k++)
+		if (slen(engine_kinds[k]) == len &&
+		    !__builtin_memcmp(engine_kinds[k], v, len))
+			return k;
+	return -1;
+}
+
+/* "auto", or engine kinds separated by commas. */
+static bool set_engines(struct cfg *cfg, const char *v)
+{
+	u32 mask = 0;
+
+	if (streq(v, "auto")) {
+		cfg->engines = ~0U;
+		return true;
+	}
+	for (;;) {
+		size_t len = 0;
+		int k;
+
+		while (v[len] && v[len] != ',')
+			len++;
+		k = engine_kind(v, len);
+		if (k < 0)
+			return false;
+		mask |= BIT(k);
+		if (!v[len])
+			break;
+		v += len + 1;
+	}
+	cfg->engines = mask;
+	return true;
+}
+
 static bool set_stop_on_fail(struct cfg *cfg, const char *v)
 {
 	if (!streq(v, "0") && !streq(v, "1"))
@@ -262,6 +304,7 @@ static const struct cfg_key {
 	{ "baud", set_baud, "a divisor of 115200" },
 	{ "repeat", set_repeat, "1..1000" },
 	{ "units", set_units, "all or unit numbers such as 0,2" },
+	{ "engines", set_engines, "auto or engine kinds such as nvme,xhci (edu, nvme, xhci)" },
 	{ "stop_on_fail", set_stop_on_fail, "0 or 1" },
 	{ "pool_mb", set_pool_mb, "8..2048" },
 	{ "verbose", set_verbose, "0 or 1" },
@@ -345,6 +388,13 @@ void cfg_parse(struct cfg *cfg, const char *text)
 bool cfg_unit_allowed(const struct cfg *cfg, unsigned int seq)
 {
 	return seq < CFG_MAX_UNITS && (cfg->units & BIT(seq));
+}
+
+bool cfg_engine_allowed(const struct cfg *cfg, const char *kind)
+{
+	int k = engine_kind(kind, slen(kind));
+
+	return k >= 0 && (cfg->engines & BIT(k));
 }
 
 bool glob_match(const char *pat, const char *s)

@@ -13,6 +13,8 @@
  *	repeat=1		run the selected suites this many times
  *	units=all		remapping units the DMA suites may program:
  *				all, or unit numbers such as 0,2
+ *	engines=auto		the DMA engines the suites may use: auto
+ *				(every one found), or kinds such as nvme,xhci
  *	stop_on_fail=0		1: after the first failing case, the rest are
  *				reported as not run
  *	pool_mb=64		page pool below 4 GiB, 8..2048 MiB
@@ -55,6 +57,7 @@ struct cfg_console {
 };
 
 #define CFG_MAX_UNITS		32
+#define CFG_ENGINE_KINDS	3
 
 enum cfg_finish {
 	CFG_FINISH_HALT,
@@ -69,6 +72,7 @@ struct cfg {
 	u32 baud;
 	u32 repeat;
 	u32 units;			/* bit n: unit n may be programmed */
+	u32 engines;			/* bit k: engine kind k may be used */
 	bool stop_on_fail;
 	u32 pool_mb;
 	enum cfg_inject inject;
@@ -85,6 +89,9 @@ bool cfg_selected(const struct cfg *cfg, const char *suite, const char *name);
 
 /* Whether the units= key lets the DMA suites program unit @seq. */
 bool cfg_unit_allowed(const struct cfg *cfg, unsigned int seq);
+
+/* Whether the engines= key lets the DMA suites use engines of @kind. */
+bool cfg_engine_allowed(const struct cfg *cfg, const char *kind);
 
 /* '*' matches any run, '?' one character; nothing else is special. */
 bool glob_match(const char *pat, const char *s);

@@ -4,7 +4,9 @@
 
 Converts the KTAP serial logs of run-qemu.sh (LOGDIR/CONFIG.log) into one
 JUnit XML file for CI systems. One <testsuite> per KTAP suite, named
-"<suite>", or "<config>.<suite>" when several configurations are given; one
+"<suite>", or "<config>.<suite>" when several configurations are given,
+with " (<subject>)" after a DMA suite's name, the unit and engine it ran
+on, from its "# subject:" line; one
 <testcase> per case: SKIP is <skipped>, XFAIL passes with an "xfail"
 property, "not ok" is a <failure> carrying the case's diagnostic lines.
 
@@ -23,6 +25,7 @@ RESULT_RE = re.compile(
     r'^(?P<indent> *)(?P<not>not )?ok (?P<num>\d+)\s*(?P<name>[^#]*?)'
     r'(?:\s*#\s*(?P<directive>SKIP|XFAIL|TODO)\b\s*(?P<reason>.*))?\s*$')
 SUBTEST_RE = re.compile(r'^ *# Subtest: (?P<name>.*?)\s*$')
+SUBJECT_RE = re.compile(r'^ +# subject: (?P<subject>.*?)\s*$')
 VERDICT_RE = re.compile(r'^vtdtest: \d+ passed, (?P<failed>\d+) failed, \d+ skipped')
 # XML 1.0 allows neither most control characters nor escape sequences.
 BAD_CHARS_RE = re.compile(r'\x1b\[[0-9;=?]*[A-Za-z]|[\x00-\x08\x0b\x0c\x0e-\x1f]')
@@ -64,6 +67,10 @@ def parse(lines):
         if m:
             suite, cases, diag = m['name'], [], []
             continue
+        m = SUBJECT_RE.match(line)
+        if m and suite is not None and not cases:
+            # The DMA suites run once per unit and engine: name which.
+            suite = f"{suite} ({m['subject']})"
         m = RESULT_RE.match(line)
         if m and len(m['indent']) == 4 and suite is not None:
             cases.append({'name': m['name'].strip() or 'case_' + m['num'],
@@ -79,7 +86,7 @@ def parse(lines):
                           'directive': m['directive'],
                           'reason': (m['reason'] or '').strip(), 'diag': diag}]
                 diag = []
-            suites.append((name, cases, diag))
+            suites.append((suite or name, cases, diag))
             suite, cases, diag = None, [], []
             continue
         if line.lstrip().startswith('#'):

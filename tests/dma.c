@@ -8,8 +8,6 @@
 
 #define CHUNKS_MAX		4
 #define CANARY_TAG		0xca000000U
-#define BUF_TAG			0xb0000000U
-#define SRC_TAG			0x5e000000U
 #define WORD_INDEX_MASK		0x00ffffffU
 #define MISMATCHES_SHOWN	4
 
@@ -23,9 +21,12 @@ struct chunk {
 	u64 phys;
 	bool intent_land;
 	u64 intent_pa;
+	u64 data_pa;		/* where its bytes are in memory, 0: nowhere */
 };
 
 static struct walk_result walk;	/* too big for the stack */
+/* What the engine wrote or must read in the last check. */
+static u32 data[ENGINE_DATA_MAX / 4];
 /* A DMA never finished: it may still land, so no target is reused. */
 static bool dma_lost;
 
@@ -86,13 +87,13 @@ static bool in_region(const struct dma_target *t, u64 pa, u32 len)
 }
 
 int dma_ctx_init(struct dma_ctx *x, struct intel_iommu *iommu,
-		 struct edu *edu, struct vtd_device *dev)
+		 struct engine *eng, struct vtd_device *dev)
 {
 	memset(x, 0, sizeof(*x));
 	x->iommu = iommu;
-	x->edu = edu;
+	x->eng = eng;
 	x->dev = dev;
-	return dma_target_alloc(&x->verify, 1, 1);
+	return dma_target_alloc(&x->verify, DMA_SCRATCH_PAGES, 1);
 }
 
 void dma_ctx_release(struct dma_ctx *x)
@@ -100,12 +101,30 @@ void dma_ctx_release(struct dma_ctx *x)
 	dma_target_free(&x->verify);
 }
 
+unsigned int dma_ctx_regions(const struct dma_ctx *x, struct dma_region *r)
+{
+	unsigned int n = 0;
+
+	r[n++] = (struct dma_region){ x->verify.phys,
+				      x->verify.pages * PAGE_SIZE };
+	if (x->eng->own_pages)
+		r[n++] = (struct dma_region){ virt_to_phys(x->eng->own),
+					      x->eng->own_pages * PAGE_SIZE };
+	return n;
+}
+
 int dma_ctx_map_verify(struct dma_ctx *x, struct dmar_domain *d)
 {
+	struct dma_region r[DMA_CTX_REGIONS];
+	unsigned int n = dma_ctx_regions(x, r);
+	int ret = 0;
+
 	if (d->type == DOMAIN_PASS_THROUGH)
 		return 0;
-	return domain_map(d, x->verify.phys, x->verify.phys, PAGE_SIZE,
-			  PGTABLE_PROT_READ | PGTABLE_PROT_WRITE);
+	for (unsigned int i = 0; i < n && !ret; i++)
+		ret = domain_map(d, r[i].phys, r[i].phys, r[i].size,
+				 PGTABLE_PROT_READ | PGTABLE_PROT_WRITE);
+	return ret;
 }
 
 const struct walk_result *dma_walk(struct dma_ctx *x, u64 iova, bool write)
@@ -163,6 +182,7 @@ static unsigned int plan(struct ktap_case *c, struct dma_ctx *x, u64 iova,
 				     .fault = w->fault, .reason = w->reason,
 				     .phys = w->phys };
 		k->intent_land = intent_lands(in, a, write, &k->intent_pa);
+		k->data_pa = !k->fault ? k->phys : 0;
 		if (k->intent_land != !k->fault ||
 		    (k->intent_land && k->intent_pa != k->phys)) {
 			ktap_fail(c, "tables disagree with the mapping at 0x%llx: mapped %s 0x%llx, walker %s 0x%llx (reason 0x%02x)",
@@ -262,12 +282,12 @@ static bool check_faults(struct ktap_case *c, struct dma_ctx *x,
 				  (unsigned long long)f->addr);
 			ok = false;
 		} else if (!reason_matches(c, k->reason, f->reason) ||
-			   f->sid != x->edu->sid || f->read == write ||
+			   f->sid != x->eng->sid || f->read == write ||
 			   !pasid_matches(c, x, f)) {
 			ktap_fail(c, "fault at 0x%llx: reason 0x%02x sid 0x%04x %s, walker says reason 0x%02x (%s) sid 0x%04x %s",
 				  (unsigned long long)f->addr, f->reason, f->sid,
 				  f->read ? "read" : "write", k->reason,
-				  vtd_fault_reason_name(k->reason), x->edu->sid,
+				  vtd_fault_reason_name(k->reason), x->eng->sid,
 				  write ? "write" : "read");
 			vtd_walk_print(dma_walk(x, k->iova, write));
 			ok = false;
@@ -308,8 +328,10 @@ static u32 expected_word(const struct dma_target *t, const struct chunk *ch,
 	u64 pa = virt_to_phys(t->guard) + i * 4;
 
 	for (unsigned int k = 0; k < n; k++) {
-		if (!ch[k].fault && pa >= ch[k].phys && pa < ch[k].phys + ch[k].len)
-			return buf[(ch[k].buf_off + (pa - ch[k].phys)) / 4];
+		const struct chunk *p = &ch[k];
+
+		if (p->data_pa && pa >= p->data_pa && pa < p->data_pa + p->len)
+			return buf[(p->buf_off + (pa - p->data_pa)) / 4];
 	}
 	return CANARY_TAG | (i & WORD_INDEX_MASK);
 }
@@ -354,46 +376,113 @@ static bool chunks_inside(struct ktap_case *c, const struct dma_target *t,
 	return true;
 }
 
-/* A DMA as the context's device issues it: with its PASID, or without. */
-static int device_dma(struct dma_ctx *x, u64 addr, u32 len, bool to_ram)
+static struct engine_req request(const struct dma_ctx *x, u64 iova, u32 len,
+				 bool blocked)
 {
-	int ret;
+	return (struct engine_req){
+		.iova = iova, .len = len, .pasid_present = x->pasid_present,
+		.pasid = x->pasid, .blocked = blocked,
+		.scratch = x->verify.phys,
+	};
+}
 
-	if (x->pasid_present)
-		ret = edu_dma_pasid(x->edu, addr, len, to_ram, x->pasid);
-	else
-		ret = edu_dma(x->edu, addr, len, to_ram);
-	dma_lost |= ret == -ETIMEDOUT;
+/* A retired engine's request may still land: no target is reused. */
+static void note_retired(const struct dma_ctx *x)
+{
+	dma_lost |= x->eng->dead;
+}
+
+bool dma_fit(struct ktap_case *c, const struct dma_ctx *x, u64 *iova,
+	     u32 *len)
+{
+	const struct engine *e = x->eng;
+	u64 start = *iova & ~((u64)e->align - 1);
+	u64 last_page = (*iova + *len - 1) & ~(PAGE_SIZE - 1);
+	u64 n = MAX(ALIGN_UP(*iova + *len - start, e->len_unit), e->min_len);
+
+	if (e->dead) {
+		ktap_skip(c, "%s was retired: %s", e->name, e->why);
+		return false;
+	}
+	if (n > e->max_len) {
+		ktap_skip(c, "%s moves at most %u bytes in one request, the case needs %llu",
+			  e->name, e->max_len, (unsigned long long)n);
+		return false;
+	}
+	/* Widened, it keeps to the pages the request reached if it can. */
+	if (start + n > last_page + PAGE_SIZE &&
+	    last_page + PAGE_SIZE - n >= (*iova & ~(PAGE_SIZE - 1)))
+		start = (last_page + PAGE_SIZE - n) & ~((u64)e->align - 1);
+	if (start != *iova || n != *len)
+		ktap_diag("%s: %u bytes at 0x%llx issued as %llu bytes at 0x%llx",
+			  e->name, *len, (unsigned long long)*iova,
+			  (unsigned long long)n, (unsigned long long)start);
+	*iova = start;
+	*len = n;
+	return true;
+}
+
+/* Faults recorded while the engine used its scratch pages: none allowed. */
+static bool scratch_clean(struct ktap_case *c, struct dma_ctx *x,
+			  const char *what)
+{
+	struct fault_log log;
+
+	if (!fault_drain(x->iommu, &log))
+		return true;
+	for (unsigned int i = 0; i < MIN(log.nr, FAULT_LOG_MAX); i++)
+		fault_print(x->iommu, &log.f[i]);
+	ktap_fail(c, "%s: %s through the scratch pages at 0x%llx faulted",
+		  x->eng->name, what, (unsigned long long)x->verify.phys);
+	return false;
+}
+
+bool dma_learn_write(struct ktap_case *c, struct dma_ctx *x, u64 iova,
+		     u32 len, u32 *buf)
+{
+	struct engine_req r = request(x, iova, len, false);
+	int ret = engine_write_data(x->eng, &r, buf);
+
+	note_retired(x);
+	if (ret) {
+		ktap_fail(c, "%s: learning what a write of %u bytes brings failed (%d)",
+			  x->eng->name, len, ret);
+		return false;
+	}
+	return scratch_clean(c, x, "learning its data");
+}
+
+int dma_issue_write(struct dma_ctx *x, u64 iova, u32 len, bool blocked)
+{
+	struct engine_req r = request(x, iova, len, blocked);
+	int ret = engine_write(x->eng, &r);
+
+	note_retired(x);
 	return ret;
 }
 
-static void fill_pattern(u32 *w, u64 words, u32 tag, u32 seq)
+/*
+ * An engine that fetches its own queues through the translation cannot
+ * issue a request where the walker says they are out of reach.
+ */
+static bool own_reachable(struct ktap_case *c, struct dma_ctx *x)
 {
-	for (u64 i = 0; i < words; i++)
-		w[i] = tag | (seq & 0xff) << 16 | (i & 0xffff);
-}
+	struct dma_region r[DMA_CTX_REGIONS];
+	unsigned int n = dma_ctx_regions(x, r);
 
-int dma_prime(struct ktap_case *c, struct dma_ctx *x)
-{
-	u32 *v = phys_to_virt(x->verify.phys);
-	struct fault_log log;
-	int ret;
+	if (!(x->eng->flags & ENGINE_OWN_DMA))
+		return true;
+	for (unsigned int i = 0; i < n; i++) {
+		const struct walk_result *w = dma_walk(x, r[i].phys, true);
 
-	fill_pattern(v, EDU_BUF_SIZE / 4, BUF_TAG, ++x->seq);
-	ret = device_dma(x, x->verify.phys, EDU_BUF_SIZE, false);
-	if (!ret && fault_drain(x->iommu, &log)) {
-		fault_print(x->iommu, &log.f[0]);
-		ret = -EIO;
+		if (!w->fault && w->phys == r[i].phys)
+			continue;
+		ktap_skip(c, "%s reaches its queues and scratch pages through the same translation, and the walker says 0x%llx %s there: it cannot issue this request",
+			  x->eng->name, (unsigned long long)r[i].phys,
+			  w->fault ? "faults" : "is not identity mapped");
+		return false;
 	}
-	if (ret) {
-		ktap_fail(c, "loading the device buffer from 0x%llx failed (%d)",
-			  (unsigned long long)x->verify.phys, ret);
-		x->buf_known = false;
-		return ret;
-	}
-	memcpy(x->buf, v, sizeof(x->buf));
-	x->buf_known = true;
-	return 0;
+	return true;
 }
 
 static void print_walks(struct dma_ctx *x, const struct chunk *ch,
@@ -405,7 +494,7 @@ static void print_walks(struct dma_ctx *x, const struct chunk *ch,
 
 static bool valid_request(struct ktap_case *c, u64 iova, u32 len)
 {
-	if (len && len <= EDU_BUF_SIZE && !(iova & 3) && !(len & 3))
+	if (len && len <= ENGINE_DATA_MAX && !(iova & 3) && !(len & 3))
 		return true;
 	ktap_fail(c, "test bug: DMA of %u bytes at 0x%llx", len,
 		  (unsigned long long)iova);
@@ -415,7 +504,7 @@ static bool valid_request(struct ktap_case *c, u64 iova, u32 len)
 bool dma_target_holds(const struct dma_target *t, u64 pa, const u32 *data,
 		      u32 len)
 {
-	struct chunk k = { .len = len, .phys = pa };
+	struct chunk k = { .len = len, .phys = pa, .data_pa = pa };
 	const u32 *w = target_words(t);
 
 	for (u64 i = 0; i < target_bytes(t) / 4; i++)
@@ -429,27 +518,50 @@ bool dma_target_intact(struct ktap_case *c, const struct dma_target *t)
 	return check_memory(c, t, NULL, 0, NULL);
 }
 
+static bool any_fault(const struct chunk *ch, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (ch[i].fault)
+			return true;
+	return false;
+}
+
+/* The request, fitted to the engine, planned, and safe to issue. */
+static bool prepare(struct ktap_case *c, struct dma_ctx *x,
+		    const struct dma_target *t, u64 *iova, u32 *len, bool write,
+		    const struct dma_intent *intent, struct chunk *ch,
+		    unsigned int *n, bool *agree)
+{
+	if (!valid_request(c, *iova, *len) || !dma_fit(c, x, iova, len))
+		return false;
+	*n = plan(c, x, *iova, *len, write, intent, ch, agree);
+	return chunks_inside(c, t, ch, *n) && own_reachable(c, x);
+}
+
 bool dma_check_write(struct ktap_case *c, struct dma_ctx *x,
 		     const struct dma_target *t, u64 iova, u32 len,
 		     const struct dma_intent *intent)
 {
 	struct chunk ch[CHUNKS_MAX];
 	unsigned int n;
-	bool agree, ok;
+	bool agree, ok, blocked;
+	int ret;
 
-	if (!valid_request(c, iova, len))
-		return false;
-	if (!x->buf_known && dma_prime(c, x))
+	if (!prepare(c, x, t, &iova, &len, true, intent, ch, &n, &agree) ||
+	    !dma_learn_write(c, x, iova, len, data))
 		return false;
 	dma_target_fill(t);
-	n = plan(c, x, iova, len, true, intent, ch, &agree);
-	if (!chunks_inside(c, t, ch, n))
-		return false;
-	if (device_dma(x, iova, len, true)) {
-		ktap_fail(c, "the DMA did not complete");
+	blocked = any_fault(ch, n);
+	ret = dma_issue_write(x, iova, len, blocked);
+	if (ret && !blocked) {
+		ktap_fail(c, "%s: the write did not complete (%d)",
+			  x->eng->name, ret);
 		return false;
 	}
-	ok = check_memory(c, t, ch, n, x->buf);
+	if (ret)
+		ktap_diag("%s: the blocked write ended with %d", x->eng->name,
+			  ret);
+	ok = check_memory(c, t, ch, n, data);
 	ok &= check_faults(c, x, ch, n, true);
 	/* plan() already showed the walks it disagreed with. */
 	if (!ok && agree)
@@ -457,27 +569,79 @@ bool dma_check_write(struct ktap_case *c, struct dma_ctx *x,
 	return ok && agree;
 }
 
-/* The bytes a read of @k should deliver: the source under walker phys. */
-static bool read_delivered(struct ktap_case *c, const struct dma_target *t,
-			   const struct chunk *k, const u32 *got)
+const u32 *dma_written(void)
 {
-	const u32 *src = phys_to_virt(k->fault ? k->intent_pa : k->phys);
+	return data;
+}
 
-	if (k->fault) {
-		if (!k->intent_land && k->intent_pa && in_target(t, k->intent_pa, k->len) &&
-		    !memcmp(got, src, k->len)) {
-			ktap_fail(c, "read at 0x%llx faulted yet delivered the data at 0x%llx",
-				  (unsigned long long)k->iova,
-				  (unsigned long long)k->intent_pa);
-			return false;
-		}
-		return true;
+/*
+ * The bytes a read must find go where the walker says it reads them; for
+ * a blocked piece, where the mapping would have put them, so a read that
+ * was not blocked shows.
+ */
+static void place_source(const struct dma_target *t, struct chunk *ch,
+			 unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		struct chunk *k = &ch[i];
+
+		if (k->fault)
+			k->data_pa = k->intent_pa &&
+				     in_target(t, k->intent_pa, k->len) ?
+				     k->intent_pa : 0;
+		if (k->data_pa)
+			memcpy(phys_to_virt(k->data_pa), (u8 *)data + k->buf_off,
+			       k->len);
 	}
-	if (!memcmp(got, src, k->len))
+}
+
+static bool learn_read(struct ktap_case *c, struct dma_ctx *x, u64 iova,
+		       u32 len)
+{
+	struct engine_req r = request(x, iova, len, false);
+	int ret = engine_read_data(x->eng, &r, data);
+
+	note_retired(x);
+	if (ret == -EOPNOTSUPP) {
+		ktap_skip(c, "%s cannot issue a DMA read", x->eng->name);
+		return false;
+	}
+	if (ret) {
+		ktap_fail(c, "%s: learning what a read of %u bytes must find failed (%d)",
+			  x->eng->name, len, ret);
+		return false;
+	}
+	return scratch_clean(c, x, "learning its data");
+}
+
+/* What the engine said of a read, against what the walker says. */
+static bool read_judged(struct ktap_case *c, struct dma_ctx *x,
+			const struct chunk *ch, unsigned int n, int ret,
+			bool match)
+{
+	const struct chunk *k = &ch[0];
+
+	if (any_fault(ch, n)) {
+		if (ret || !match)
+			return true;
+		for (unsigned int i = 0; i < n; i++)
+			if (ch[i].fault)
+				k = &ch[i];
+		ktap_fail(c, "%s: the read at 0x%llx faults by the walker (reason 0x%02x), yet delivered the bytes placed at 0x%llx",
+			  x->eng->name, (unsigned long long)k->iova, k->reason,
+			  (unsigned long long)k->data_pa);
+		return false;
+	}
+	if (ret) {
+		ktap_fail(c, "%s: the read did not complete (%d)", x->eng->name,
+			  ret);
+		return false;
+	}
+	if (match)
 		return true;
-	ktap_fail(c, "read at 0x%llx delivered 0x%08x..., the walker says the data at 0x%llx (0x%08x...)",
-		  (unsigned long long)k->iova, got[0],
-		  (unsigned long long)k->phys, src[0]);
+	ktap_fail(c, "%s: the read at 0x%llx did not deliver the bytes the walker says it finds at 0x%llx",
+		  x->eng->name, (unsigned long long)k->iova,
+		  (unsigned long long)k->phys);
 	return false;
 }
 
@@ -486,31 +650,23 @@ bool dma_check_read(struct ktap_case *c, struct dma_ctx *x,
 		    const struct dma_intent *intent)
 {
 	struct chunk ch[CHUNKS_MAX];
-	u32 *v = phys_to_virt(x->verify.phys);
+	struct engine_req r;
 	unsigned int n;
-	bool agree, ok;
+	bool agree, ok, match;
+	int ret;
 
-	if (!valid_request(c, iova, len))
+	if (!prepare(c, x, t, &iova, &len, false, intent, ch, &n, &agree) ||
+	    !learn_read(c, x, iova, len))
 		return false;
-	fill_pattern(target_words(t), target_bytes(t) / 4, SRC_TAG, ++x->seq);
-	n = plan(c, x, iova, len, false, intent, ch, &agree);
-	if (!chunks_inside(c, t, ch, n))
-		return false;
-	if (device_dma(x, iova, len, false)) {
-		ktap_fail(c, "the DMA did not complete");
-		return false;
-	}
-	ok = check_faults(c, x, ch, n, false);
-	/* What arrived is now in the buffer: write it where we can see it. */
-	x->buf_known = false;
-	dma_target_fill(&x->verify);
-	if (device_dma(x, x->verify.phys, len, true) ||
-	    fault_drain(x->iommu, &(struct fault_log){ 0 })) {
-		ktap_fail(c, "writing the buffer back to the verify page failed");
-		return false;
-	}
-	for (unsigned int i = 0; i < n; i++)
-		ok &= read_delivered(c, t, &ch[i], v + ch[i].buf_off / 4);
+	dma_target_fill(t);
+	place_source(t, ch, n);
+	r = request(x, iova, len, any_fault(ch, n));
+	ret = engine_read(x->eng, &r, &match);
+	note_retired(x);
+	ok = read_judged(c, x, ch, n, ret, match);
+	ok &= check_faults(c, x, ch, n, false);
+	/* A read changes nothing: the target still holds what was placed. */
+	ok &= check_memory(c, t, ch, n, data);
 	if (!ok && agree)
 		print_walks(x, ch, n, false);
 	return ok && agree;

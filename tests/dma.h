@@ -10,10 +10,11 @@
 #ifndef VTDTEST_TESTS_DMA_H
 #define VTDTEST_TESTS_DMA_H
 
-#include "drivers/edu.h"
+#include "drivers/engine/engine.h"
 #include "drivers/iommu/intel/iommu.h"
 #include "drivers/iommu/intel/walker.h"
 #include "lib/ktap.h"
+#include "lib/palloc.h"
 
 /* Pages a DMA may land in, between two guard pages. */
 struct dma_target {
@@ -36,17 +37,24 @@ struct dma_intent {
 	bool identity;		/* pass-through: every address is itself */
 };
 
-/* A device doing DMA through a unit, and what its buffer holds. */
+/* Pages, beyond the request's, a context's engine may use to learn data. */
+#define DMA_SCRATCH_PAGES	(ENGINE_DATA_MAX / PAGE_SIZE + 1)
+#define DMA_CTX_REGIONS		2
+
+/* Memory a device reaches at IOVA = physical address in every domain. */
+struct dma_region {
+	u64 phys;
+	u64 size;
+};
+
+/* A device doing DMA through a unit with its engine. */
 struct dma_ctx {
 	struct intel_iommu *iommu;
-	struct edu *edu;
+	struct engine *eng;
 	struct vtd_device *dev;
 	bool pasid_present;	/* tag requests with @pasid */
 	u32 pasid;
-	struct dma_target verify;	/* identity mapped; reads land here */
-	u32 buf[EDU_BUF_SIZE / 4];	/* what the device buffer holds */
-	bool buf_known;
-	u32 seq;
+	struct dma_target verify;	/* scratch, mapped 1:1 */
 };
 
 int dma_target_alloc(struct dma_target *t, u64 pages, u64 align_pages);
@@ -61,35 +69,54 @@ bool dma_target_intact(struct ktap_case *c, const struct dma_target *t);
 bool dma_target_holds(const struct dma_target *t, u64 pa, const u32 *data,
 		      u32 len);
 
-/* A verify page, identity mapped in every domain a context uses. */
+/* Scratch pages, identity mapped in every domain a context uses. */
 int dma_ctx_init(struct dma_ctx *x, struct intel_iommu *iommu,
-		 struct edu *edu, struct vtd_device *dev);
+		 struct engine *eng, struct vtd_device *dev);
 void dma_ctx_release(struct dma_ctx *x);
-/* Maps the verify page 1:1 into @d (pass-through needs nothing). */
+/*
+ * The regions the device must reach 1:1 in every domain: the scratch
+ * pages and the engine's own memory. Returns how many.
+ */
+unsigned int dma_ctx_regions(const struct dma_ctx *x, struct dma_region *r);
+/* Maps every region 1:1 into @d (pass-through needs nothing). */
 int dma_ctx_map_verify(struct dma_ctx *x, struct dmar_domain *d);
 
 /*
- * Loads a fresh pattern into the device buffer by a read DMA from the
- * verify page; the next write check proves it arrived.
+ * Fits a request to what the engine can express: the address aligned
+ * down and the length widened to its units, within the same pages where
+ * it can. False, with @c skipped and the reason named, when it cannot.
  */
-int dma_prime(struct ktap_case *c, struct dma_ctx *x);
+bool dma_fit(struct ktap_case *c, const struct dma_ctx *x, u64 *iova,
+	     u32 *len);
+/*
+ * What the engine will write at @iova for a write of @len bytes, into
+ * @data, learned through the scratch pages; fails @c when that faulted.
+ */
+bool dma_learn_write(struct ktap_case *c, struct dma_ctx *x, u64 iova,
+		     u32 len, u32 *data);
+/* The engine's write at @iova; @blocked as the walker predicts. */
+int dma_issue_write(struct dma_ctx *x, u64 iova, u32 len, bool blocked);
 
 /* The walker's answer for one page of a request from @x's device. */
 const struct walk_result *dma_walk(struct dma_ctx *x, u64 iova, bool write);
 
 /*
- * Writes @len bytes of the device buffer to @iova and checks intent,
- * walker, landing, guards and faults. True when all agreed.
+ * The engine writes @len bytes it announced beforehand at @iova; checks
+ * intent, walker, landing, guards and faults. True when all agreed.
  */
 bool dma_check_write(struct ktap_case *c, struct dma_ctx *x,
 		     const struct dma_target *t, u64 iova, u32 len,
 		     const struct dma_intent *intent);
 /*
- * Reads @len bytes at @iova into the device buffer, then writes them to
- * the verify page to see what arrived; checks intent, walker and faults.
+ * The engine reads @len bytes at @iova, which were placed where the walker
+ * says they are read; checks intent, walker, what the engine found,
+ * faults, and that memory stayed as it was.
  */
 bool dma_check_read(struct ktap_case *c, struct dma_ctx *x,
 		    const struct dma_target *t, u64 iova, u32 len,
 		    const struct dma_intent *intent);
+
+/* The bytes the last dma_check_write() had the engine write. */
+const u32 *dma_written(void);
 
 #endif /* VTDTEST_TESTS_DMA_H */

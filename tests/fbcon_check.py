@@ -33,6 +33,8 @@ MARGIN, WORD_SCALE, LINE_SCALE = 16, 4, 2
 GREEN, RED, WHITE = (0x00, 0xc0, 0x00), (0xe0, 0x00, 0x00), (0xff, 0xff, 0xff)
 HALTED = "# vtdtest: halted"
 VERDICT_RE = re.compile(r"^vtdtest: \d+ passed, (\d+) failed, \d+ skipped$")
+INCOMPLETE_RE = re.compile(r"^# verdict: \w+, (incomplete: .*)$")
+NOTE_SCALE = 1
 QMP_TIMEOUT = 30
 
 
@@ -183,6 +185,11 @@ def main():
            GREEN if passed else RED, "PASS" if passed else "FAIL")
     render(want, width, glyphs, font_height, MARGIN, line_y, LINE_SCALE,
            WHITE, verdict)
+    notes = [m.group(1) for m in map(INCOMPLETE_RE.match, log.splitlines()) if m]
+    if notes:
+        render(want, width, glyphs, font_height, MARGIN,
+               line_y + font_height * LINE_SCALE + MARGIN, NOTE_SCALE, WHITE,
+               notes[-1])
     if pixels != want:
         wrong = [i // 3 for i in range(0, len(want), 3)
                  if pixels[i:i + 3] != want[i:i + 3]]

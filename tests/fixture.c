@@ -14,40 +14,13 @@ const char *fixture_error(const struct fixture *f)
 	return problem[0] ? problem : NULL;
 }
 
-static struct intel_iommu *unit_of(struct pci_dev *pd)
-{
-	struct intel_iommu *units;
-	unsigned int n = iommu_platform_units(&units);
-
-	for (unsigned int i = 0; i < n; i++)
-		if ((int)units[i].seq == pd->iommu)
-			return &units[i];
-	return NULL;
-}
-
 static const char *find_devices(struct fixture *f)
 {
-	struct pci_dev *pd;
+	const struct subject *s = subject_current();
 
-	for (f->nr_edu = 0; f->nr_edu < FIXTURE_MAX_EDU; f->nr_edu++) {
-		pd = pci_find(EDU_VENDOR, EDU_DEVICE, f->nr_edu);
-		if (!pd)
-			break;
-		if (edu_init(&f->edu[f->nr_edu], pd)) {
-			ksnprintf(problem, sizeof(problem),
-				  "edu at %02x:%02x.%u does not answer", pd->bus,
-				  PCI_SLOT(pd->devfn), PCI_FUNC(pd->devfn));
-			return problem;
-		}
-		if (!f->iommu)
-			f->iommu = unit_of(pd);
-		else if (unit_of(pd) != f->iommu)
-			break;	/* only devices behind the same unit */
-	}
-	if (!f->nr_edu)
-		return "no edu device (1234:11e8) to do DMA with";
-	if (!f->iommu)
-		return "no remapping unit covers the edu device";
+	if (!s)
+		return subject_none_reason();
+	f->iommu = s->iommu;
 	/* hw_info fails for such a unit; here there is only nothing to test. */
 	if (f->iommu->unusable[0]) {
 		ksnprintf(skip_reason, sizeof(skip_reason),
@@ -55,11 +28,16 @@ static const char *find_devices(struct fixture *f)
 			  f->iommu->seq, f->iommu->unusable);
 		return skip_reason;
 	}
-	if (!cfg_unit_allowed(runner_cfg(), f->iommu->seq)) {
-		ksnprintf(skip_reason, sizeof(skip_reason),
-			  "unit %u excluded by units= in vtdtest.cfg",
-			  f->iommu->seq);
-		return skip_reason;
+	for (unsigned int i = 0; i < s->nr_eng; i++) {
+		if (s->eng[i]->dead) {
+			if (i)
+				break;	/* one device is enough for most */
+			ksnprintf(skip_reason, sizeof(skip_reason),
+				  "%s was retired: %s", s->eng[i]->name,
+				  s->eng[i]->why);
+			return skip_reason;
+		}
+		f->eng[f->nr_dev++] = s->eng[i];
 	}
 	return NULL;
 }
@@ -86,17 +64,27 @@ const char *fixture_setup(struct fixture *f, bool scalable)
 	ret = intel_iommu_takeover(f->iommu);
 	if (ret)
 		return fail_setup("taking over the unit", ret);
+	/* With translation off, a first bring-up's DMA is untranslated. */
+	for (unsigned int i = 0; i < f->nr_dev; i++) {
+		ret = engine_start(f->eng[i]);
+		if (ret) {
+			ksnprintf(problem, sizeof(problem),
+				  "%s did not start (%d): %s", f->eng[i]->name,
+				  ret, f->eng[i]->why);
+			return problem;
+		}
+	}
 	ret = intel_iommu_setup(f->iommu, scalable);
 	if (ret)
 		return fail_setup("programming the root table", ret);
-	for (unsigned int i = 0; i < f->nr_edu; i++) {
-		ret = vtd_device_init(&f->dev[i], f->iommu, f->edu[i].sid);
+	for (unsigned int i = 0; i < f->nr_dev; i++) {
+		ret = vtd_device_init(&f->dev[i], f->iommu, f->eng[i]->sid);
 		/* Linux enables PASID only where both ends support it. */
 		if (!ret && scalable && (f->iommu->ecap & ECAP_PASID) &&
-		    !edu_enable_pasid(&f->edu[i]))
+		    (f->eng[i]->flags & ENGINE_PASID))
 			f->dev[i].pasid_capable = true;
 		if (!ret)
-			ret = dma_ctx_init(&f->ctx[i], f->iommu, &f->edu[i],
+			ret = dma_ctx_init(&f->ctx[i], f->iommu, f->eng[i],
 					   &f->dev[i]);
 		if (ret)
 			return fail_setup("device setup", ret);
@@ -107,20 +95,10 @@ const char *fixture_setup(struct fixture *f, bool scalable)
 
 void fixture_teardown(struct fixture *f)
 {
-	/*
-	 * The next setup gives each edu a new vector; without this, repeat=
-	 * runs out of them. A retired edu's DMA may still complete: its
-	 * vector stays taken.
-	 */
-	for (unsigned int i = 0; i < FIXTURE_MAX_EDU; i++) {
-		if (!f->edu[i].dead)
-			irq_free_vector(f->edu[i].vector);
-		f->edu[i].vector = 0;
-	}
 	if (!f->iommu)
 		return;
 	intel_iommu_teardown(f->iommu);
-	for (unsigned int i = 0; i < f->nr_edu; i++) {
+	for (unsigned int i = 0; i < f->nr_dev; i++) {
 		dma_ctx_release(&f->ctx[i]);
 		vtd_device_release(&f->dev[i]);
 	}
@@ -132,7 +110,7 @@ int fixture_domain(struct fixture *f, struct dmar_domain *d,
 {
 	int ret = domain_init(d, f->iommu, type, levels);
 
-	for (unsigned int i = 0; i < f->nr_edu && !ret; i++)
+	for (unsigned int i = 0; i < f->nr_dev && !ret; i++)
 		ret = dma_ctx_map_verify(&f->ctx[i], d);
 	return ret;
 }
@@ -146,4 +124,14 @@ unsigned int fixture_ss_levels(const struct intel_iommu *iommu,
 		if (cap_sagaw(iommu->cap) & BIT(l - 2))
 			levels[n++] = l;
 	return n;
+}
+
+bool fixture_second_device(struct ktap_case *c, const struct fixture *f,
+			   const char *why)
+{
+	if (f->nr_dev > 1)
+		return true;
+	ktap_skip(c, "%s: no second engine behind unit %u %s", f->eng[0]->name,
+		  f->iommu->seq, why);
+	return false;
 }

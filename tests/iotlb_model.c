@@ -11,6 +11,7 @@
 
 /* The target as it was before the DMA: canaries, for the expected image. */
 static u32 before[REGION_PAGES_MAX * PAGE_SIZE / 4];
+static u32 data[ENGINE_DATA_MAX / 4];	/* what the engine writes */
 
 const char *xlate_cache_name(enum xlate_cache cache)
 {
@@ -239,7 +240,7 @@ static unsigned int differ(const struct dma_target *t, const u32 *buf, u64 pa,
 static bool valid_request(struct ktap_case *c, const struct dma_target *t,
 			  u64 iova, u32 len, const struct cached_xlate *e)
 {
-	if (!len || len > EDU_BUF_SIZE || (iova & 3) || (len & 3) ||
+	if (!len || len > ENGINE_DATA_MAX || (iova & 3) || (len & 3) ||
 	    (iova & ~VTD_PAGE_MASK) + len > VTD_PAGE_SIZE ||
 	    (iova & VTD_PAGE_MASK) != e->iova ||
 	    t->pages + 2 > REGION_PAGES_MAX) {
@@ -270,13 +271,13 @@ enum xlate_seen xlate_check_write(struct ktap_case *c, struct dma_ctx *x,
 				  u32 len, const struct cached_xlate *e)
 {
 	const struct walk_result *w;
-	u64 fresh, stale = e->phys | (iova & ~VTD_PAGE_MASK);
+	u64 fresh, stale;
 	bool ok;
 
-	if (!valid_request(c, t, iova, len, e))
+	if (!dma_fit(c, x, &iova, &len) || !valid_request(c, t, iova, len, e) ||
+	    !dma_learn_write(c, x, iova, len, data))
 		return XLATE_BAD;
-	if (!x->buf_known && dma_prime(c, x))
-		return XLATE_BAD;
+	stale = e->phys | (iova & ~VTD_PAGE_MASK);
 	w = dma_walk(x, iova, true);
 	fresh = w->phys;
 	if (w->fault || !in_pages(t, fresh, len) ||
@@ -291,14 +292,14 @@ enum xlate_seen xlate_check_write(struct ktap_case *c, struct dma_ctx *x,
 	}
 	dma_target_fill(t);
 	memcpy(before, t->guard, region_words(t) * 4);
-	if (edu_dma(x->edu, iova, len, true)) {
-		ktap_fail(c, "the DMA did not complete");
+	if (dma_issue_write(x, iova, len, false)) {
+		ktap_fail(c, "%s: the write did not complete", x->eng->name);
 		return XLATE_BAD;
 	}
 	ok = no_faults(c, x);
-	if (!differ(t, x->buf, fresh, len, false))
+	if (!differ(t, data, fresh, len, false))
 		return ok ? XLATE_FRESH : XLATE_BAD;
-	if (e->live && !differ(t, x->buf, stale, len, false))
+	if (e->live && !differ(t, data, stale, len, false))
 		return ok ? XLATE_STALE : XLATE_BAD;
 	if (e->live)
 		ktap_fail(c, "write at 0x%llx landed neither at 0x%llx (the walker now) nor at 0x%llx (the %s cached before); against the walker:",
@@ -310,7 +311,7 @@ enum xlate_seen xlate_check_write(struct ktap_case *c, struct dma_ctx *x,
 			  xlate_cache_name(e->cache),
 			  (unsigned long long)e->iova,
 			  (unsigned long long)e->phys);
-	differ(t, x->buf, fresh, len, true);
+	differ(t, data, fresh, len, true);
 	vtd_walk_print(w);
 	return XLATE_BAD;
 }

@@ -49,7 +49,9 @@ struct nest {
 static struct fixture fx;
 static struct hwpt_paging parent;
 static struct guest_vm vm;
-static u64 verify_gpa[FIXTURE_MAX_EDU];
+/* Where the parent puts each device's 1:1 regions in guest-physical space. */
+static u64 region_gpa[FIXTURE_MAX_DEV][DMA_CTX_REGIONS];
+static u64 cases_gpa;	/* the first guest-physical address cases use */
 
 static const struct hwpt_attached nothing;
 
@@ -64,9 +66,25 @@ static struct hwpt_attached as_paging(struct hwpt_paging *hp)
 }
 
 /*
- * A guest whose first stage also maps every device's verify page at its
- * own address, so the DMA checks can load and read the device buffer.
+ * A guest whose first stage also maps every device's scratch pages and
+ * engine memory at their own addresses, as the DMA checks and the engines
+ * expect.
  */
+static int guest_map_regions(struct guest *g)
+{
+	struct dma_region r[DMA_CTX_REGIONS];
+	int ret = 0;
+
+	for (unsigned int i = 0; i < fx.nr_dev; i++) {
+		unsigned int n = dma_ctx_regions(&fx.ctx[i], r);
+
+		for (unsigned int k = 0; k < n && !ret; k++)
+			ret = guest_map(g, r[k].phys, region_gpa[i][k],
+					r[k].size, GUEST_PROT_WRITE);
+	}
+	return ret;
+}
+
 static bool nest_init(struct ktap_case *c, struct nest *n, u64 s1_flags,
 		      u32 addr_width)
 {
@@ -77,10 +95,8 @@ static bool nest_init(struct ktap_case *c, struct nest *n, u64 s1_flags,
 	memset(n, 0, sizeof(*n));
 	/* 57-bit input is the 5-level first stage (FSPM 1). */
 	ret = guest_init(&n->g, &vm, addr_width == 57 ? 5 : 4);
-
-	for (unsigned int i = 0; !ret && i < fx.nr_edu; i++)
-		ret = guest_map(&n->g, fx.ctx[i].verify.phys, verify_gpa[i],
-				SZ_4K, GUEST_PROT_WRITE);
+	if (!ret)
+		ret = guest_map_regions(&n->g);
 	s1.pgtbl_addr = n->g.fs_root_gpa;
 	if (!ret)
 		ret = nested_domain_alloc(&n->nd, &parent, 0,
@@ -130,16 +146,39 @@ static bool guest_data(struct ktap_case *c, struct nest *n, u64 gva, u64 hpa,
 }
 
 /*
- * Forgets everything the parent maps but the verify pages, and rewinds
- * the guest-physical allocator: no parent mapping outlives the host pages
- * a case freed.
+ * Forgets everything the parent maps but the devices' regions, and
+ * rewinds the guest-physical allocator: no parent mapping outlives the
+ * host pages a case freed.
  */
 static void vm_reset(void)
 {
-	u64 start = verify_gpa[fx.nr_edu - 1] + SZ_4K;
+	hwpt_paging_unmap(&parent, cases_gpa, vm.next_gpa - cases_gpa);
+	vm.next_gpa = cases_gpa;
+}
 
-	hwpt_paging_unmap(&parent, start, vm.next_gpa - start);
-	vm.next_gpa = start;
+/*
+ * Each device region gets guest-physical pages of its own, and the parent
+ * also maps it 1:1 for a device attached to the parent alone.
+ */
+static int parent_map_regions(void)
+{
+	struct dma_region r[DMA_CTX_REGIONS];
+	int ret = 0;
+
+	for (unsigned int i = 0; i < fx.nr_dev; i++) {
+		unsigned int n = dma_ctx_regions(&fx.ctx[i], r);
+
+		for (unsigned int k = 0; k < n && !ret; k++) {
+			region_gpa[i][k] = guest_reserve(&vm, r[k].size, SZ_4K);
+			ret = guest_back(&vm, region_gpa[i][k], r[k].phys,
+					 r[k].size, RW);
+			if (!ret)
+				ret = hwpt_paging_map(&parent, r[k].phys,
+						      r[k].phys, r[k].size, RW);
+		}
+	}
+	cases_gpa = vm.next_gpa;
+	return ret;
 }
 
 static const char *nested_setup(struct test_suite *s)
@@ -155,11 +194,8 @@ static const char *nested_setup(struct test_suite *s)
 		return "the unit has no nested translation (ECAP.NEST clear)";
 	ret = hwpt_paging_alloc(&parent, fx.iommu, IOMMU_HWPT_ALLOC_NEST_PARENT, 4);
 	guest_vm_init(&vm, &parent);
-	for (unsigned int i = 0; !ret && i < fx.nr_edu; i++) {
-		verify_gpa[i] = guest_reserve(&vm, SZ_4K, SZ_4K);
-		ret = guest_back(&vm, verify_gpa[i], fx.ctx[i].verify.phys,
-				 SZ_4K, RW);
-	}
+	if (!ret)
+		ret = parent_map_regions();
 	if (ret)
 		runner_setup_failed("nest parent: %d", ret);
 	return ret ? "nest parent setup failed" : NULL;
@@ -767,7 +803,7 @@ static void three_guests(struct ktap_case *c, const void *arg)
 	unsigned int ready = 0;
 
 	if (!fx.dev[0].pasid_capable) {
-		ktap_skip(c, "edu cannot tag DMA with a PASID");
+		ktap_skip(c, "%s cannot tag DMA with a PASID", fx.eng[0]->name);
 		return;
 	}
 	for (; ready < 3; ready++) {

@@ -111,7 +111,9 @@ static const char *pasid_setup(struct test_suite *s)
 	if (!(fx.iommu->ecap & ECAP_PASID))
 		return "the unit does not take requests with PASID (ECAP.PASID clear)";
 	if (!fx.dev[0].pasid_capable)
-		return "edu has no PASID capability: stock QEMU's edu cannot tag DMA with a PASID (configuration nested can)";
+		return fx.eng[0]->flags & ENGINE_PASID ?
+		       "the device's PASID capability is off" :
+		       "the engine cannot tag DMA with a PASID (of QEMU's devices, only the patched edu of configuration nested can)";
 	type = fx.iommu->ecap & ECAP_SSTS ? DOMAIN_SECOND_STAGE :
 					    DOMAIN_FIRST_STAGE;
 	return NULL;

@@ -256,7 +256,7 @@ static void every_type(struct ktap_case *c, const void *arg)
 	if (!qi_available(c))
 		return;
 	ecap = unit()->ecap;
-	sid = mode_fx.edu[0].sid;
+	sid = mode_fx.eng[0]->sid;
 	d[n++] = qi_desc_cc(QI_CC_GLOBAL, 0, 0, 0);
 	d[n++] = qi_desc_cc(QI_CC_DOMAIN, 2, 0, 0);
 	d[n++] = qi_desc_cc(QI_CC_DEVICE, 2, sid, 0);

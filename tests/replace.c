@@ -61,7 +61,7 @@ static bool move_setup(struct ktap_case *c, struct move *mv,
 
 static void move_done(struct move *mv)
 {
-	for (unsigned int i = 0; i < mode_fx.nr_edu; i++)
+	for (unsigned int i = 0; i < mode_fx.nr_dev; i++)
 		device_detach(&mode_fx.dev[i]);
 	for (unsigned int i = 0; i < mv->nr_dom; i++)
 		domain_destroy(&mv->dom[i]);
@@ -119,9 +119,9 @@ static void move(struct ktap_case *c, const void *arg)
 
 	if (!mode_enter(c, m))
 		return;
-	shared = mode_fx.nr_edu > 1;
+	shared = mode_fx.nr_dev > 1;
 	if (!shared)
-		ktap_diag("one edu device: the new domain has no other user");
+		ktap_diag("one device behind the unit: the new domain has no other user");
 	if (move_setup(c, &mv, m) && attach(c, 0, &mv.dom[0]) &&
 	    (!shared || attach(c, 1, &mv.dom[1])) &&
 	    dma(c, &mv, 0, &mv.map[0]) && replace(c, 0, &mv.dom[1]) &&

@@ -3,37 +3,53 @@
 #include "lib/printf.h"
 #include "lib/time.h"
 #include "tests/runner.h"
+#include "tests/subject.h"
 
 #define ABORT_REASON_LEN	160
 #define NR_SUITES		((unsigned int)ARRAY_SIZE(suites))
 #define SUMMARY_MAX_FAILURES	16
+#define VERDICT_LEN		160
+/* A pass: the suites run once, then the DMA suites once per subject. */
+#define SCHEDULE_MAX		(NR_SUITES * (SUBJECT_MAX + 1))
+#define NO_SUBJECT		(-1)
 
-static struct test_suite *const suites[] = {
-	&boot_suite,
-	&acpi_suite,
-	&pci_suite,
-	&dmar_suite,
-	&hw_info_suite,
-	&legacy_suite,
-	&scalable_ss_suite,
-	&scalable_fs_suite,
-	&pasid_suite,
-	&invalidation_suite,
-	&replace_suite,
-	&qi_suite,
-	&fault_event_suite,
-	&nested_alloc_suite,
-	&nested_dma_suite,
-	&nested_faults_suite,
-	&nested_invalidate_suite,
-	&pasid_isolation_suite,
-	&nested_replace_suite,
+/* The suites, in order; the DMA suites run once per subject. */
+static const struct {
+	struct test_suite *suite;
+	bool per_subject;
+} suites[] = {
+	{ &boot_suite, false },
+	{ &acpi_suite, false },
+	{ &pci_suite, false },
+	{ &dmar_suite, false },
+	{ &hw_info_suite, false },
+	{ &legacy_suite, true },
+	{ &scalable_ss_suite, true },
+	{ &scalable_fs_suite, true },
+	{ &pasid_suite, true },
+	{ &invalidation_suite, true },
+	{ &replace_suite, true },
+	{ &qi_suite, true },
+	{ &fault_event_suite, true },
+	{ &nested_alloc_suite, true },
+	{ &nested_dma_suite, true },
+	{ &nested_faults_suite, true },
+	{ &nested_invalidate_suite, true },
+	{ &pasid_isolation_suite, true },
+	{ &nested_replace_suite, true },
+};
+
+/* One suite run in a pass: which suite, and for which subject. */
+struct slot {
+	unsigned char suite;
+	signed char subject;	/* NO_SUBJECT, or a subject_get() index */
 };
 
 /* A failing case for the closing summary. */
 struct failure {
 	const char *suite;
 	const char *name;		/* NULL: the suite's setup */
+	const char *subject;		/* NULL: not a DMA suite */
 	unsigned int pass;
 	char message[KTAP_REASON_LEN];	/* its first failure */
 };
@@ -52,25 +68,41 @@ static struct {
 	bool aborted;
 	/* Why the cases and suites left are not run, or NULL. */
 	const char *stop;
-	/* pass * NR_SUITES + index into suites[] of the suite being run */
+	/* pass * nr_slots + index into schedule[] of the suite being run */
 	unsigned int slot;
+	unsigned int nr_slots;		/* per pass */
+	struct slot schedule[SCHEDULE_MAX];
+	bool dma_selected;		/* a DMA suite was selected */
 	unsigned int next_case;	/* index of the next case to start */
 	char setup_failure[ABORT_REASON_LEN];
 	u64 start_us;
 	struct ktap_totals before;	/* the totals when the suite began */
 	struct tally tally[NR_SUITES];
+	struct ktap_totals subject_totals[SUBJECT_MAX];
 	unsigned int nr_failures;	/* may exceed SUMMARY_MAX_FAILURES */
 	struct failure failures[SUMMARY_MAX_FAILURES];
 } run;
 
+static const struct slot *slot_of(unsigned int slot)
+{
+	return &run.schedule[slot % run.nr_slots];
+}
+
 static struct test_suite *slot_suite(unsigned int slot)
 {
-	return suites[slot % NR_SUITES];
+	return suites[slot_of(slot)->suite].suite;
+}
+
+static const struct subject *slot_subject(unsigned int slot)
+{
+	int i = slot_of(slot)->subject;
+
+	return i == NO_SUBJECT ? NULL : subject_get(i);
 }
 
 static struct tally *slot_tally(void)
 {
-	return &run.tally[run.slot % NR_SUITES];
+	return &run.tally[slot_of(run.slot)->suite];
 }
 
 static bool case_selected(const struct test_suite *s, unsigned int i)
@@ -102,7 +134,8 @@ static void record_failure(const char *name, const char *message)
 	f = &run.failures[run.nr_failures - 1];
 	f->suite = slot_suite(run.slot)->name;
 	f->name = name;
-	f->pass = run.slot / NR_SUITES + 1;
+	f->subject = slot_subject(run.slot) ? slot_subject(run.slot)->name : NULL;
+	f->pass = run.slot / run.nr_slots + 1;
 	ksnprintf(f->message, sizeof(f->message), "%s",
 		  message[0] ? message : "(no message)");
 }
@@ -146,6 +179,8 @@ static void run_suite(struct test_suite *s)
 	run.setup_failure[0] = '\0';
 	skip = s->setup ? s->setup(s) : NULL;
 	ktap_suite_begin(s->name, count_selected(s));
+	if (slot_subject(run.slot))
+		ktap_diag("subject: %s", slot_subject(run.slot)->name);
 	if (run.setup_failure[0]) {
 		ktap_diag("setup failed: %s", run.setup_failure);
 		report_not_run(s, 0, KTAP_FAIL, "suite setup failed");
@@ -182,15 +217,22 @@ static void run_suite(struct test_suite *s)
 	ktap_suite_end(NULL);
 }
 
-/* Adds what the suite in run.slot reported to its tally. */
-static void count_suite(void)
+static void add_totals(struct ktap_totals *t, struct ktap_totals now)
 {
-	struct ktap_totals now = ktap_totals();
-	struct ktap_totals *t = &slot_tally()->totals;
-
 	t->passed += now.passed - run.before.passed;
 	t->failed += now.failed - run.before.failed;
 	t->skipped += now.skipped - run.before.skipped;
+}
+
+/* Adds what the suite in run.slot reported to its tallies. */
+static void count_suite(void)
+{
+	struct ktap_totals now = ktap_totals();
+	int subject = slot_of(run.slot)->subject;
+
+	add_totals(&slot_tally()->totals, now);
+	if (subject != NO_SUBJECT)
+		add_totals(&run.subject_totals[subject], now);
 }
 
 /* Runs, or reports as not run, the suites from run.slot to the end. */
@@ -198,14 +240,13 @@ static void run_slots(void)
 {
 	unsigned int repeat = run.cfg->repeat;
 
-	for (; run.slot < NR_SUITES * repeat; run.slot++) {
+	for (; run.slot < run.nr_slots * repeat; run.slot++) {
 		struct test_suite *s = slot_suite(run.slot);
 
-		if (repeat > 1 && run.slot % NR_SUITES == 0)
-			ktap_diag("repeat %u of %u", run.slot / NR_SUITES + 1,
+		if (repeat > 1 && run.slot % run.nr_slots == 0)
+			ktap_diag("repeat %u of %u", run.slot / run.nr_slots + 1,
 				  repeat);
-		if (!cfg_selected(run.cfg, s->name, NULL))
-			continue;
+		subject_select(slot_of(run.slot)->subject);
 		run.before = ktap_totals();
 		if (run.stop) {
 			ktap_suite_not_run(s->name, run.stop);
@@ -224,15 +265,38 @@ const struct cfg *runner_cfg(void)
 	return run.cfg;
 }
 
+static void schedule(unsigned int suite, int subject)
+{
+	if (!cfg_selected(run.cfg, suites[suite].suite->name, NULL))
+		return;
+	run.schedule[run.nr_slots++] = (struct slot){ suite, subject };
+	run.dma_selected |= suites[suite].per_subject;
+}
+
+/* One pass: the suites once, then the DMA suites for each subject. */
+static void plan_pass(void)
+{
+	int nr = subject_count();
+
+	for (unsigned int i = 0; i < NR_SUITES; i++)
+		if (!suites[i].per_subject)
+			schedule(i, NO_SUBJECT);
+	for (int sub = 0; sub < MAX(nr, 1); sub++)
+		for (unsigned int i = 0; i < NR_SUITES; i++)
+			if (suites[i].per_subject)
+				schedule(i, nr ? sub : NO_SUBJECT);
+}
+
 void runner_run(const struct cfg *cfg)
 {
-	unsigned int n = 0;
+	struct intel_iommu *units;
+	unsigned int n = iommu_platform_units(&units);
 
 	run.cfg = cfg;
-	for (unsigned int i = 0; i < NR_SUITES; i++)
-		n += cfg_selected(cfg, suites[i]->name, NULL);
+	subjects_init(cfg, units, n, engine_get(0), engine_count());
+	plan_pass();
 	run.start_us = time_now_us();
-	ktap_begin(n * cfg->repeat);
+	ktap_begin(run.nr_slots * cfg->repeat);
 	run.started = true;
 	run.slot = 0;
 	run_slots();
@@ -276,6 +340,50 @@ static void summarize_units(void)
 			  (unsigned int)(u->ver & VER_MINOR_MASK), buf,
 			  cfg_unit_allowed(run.cfg, u->seq) ?
 			  "" : " (excluded by units=)");
+		if (subject_untested(u))
+			ktap_diag("summary: unit %u untested: %s", u->seq,
+				  subject_untested(u));
+	}
+}
+
+/* Each subject's DMA suites, counted together. */
+static void summarize_subjects(void)
+{
+	for (unsigned int i = 0; i < subject_count(); i++) {
+		const struct subject *sub = subject_get(i);
+		const struct ktap_totals *t = &run.subject_totals[i];
+
+		ktap_diag("summary: %s: %u passed, %u failed, %u skipped%s%s",
+			  sub->name, t->passed, t->failed, t->skipped,
+			  sub->eng[0]->dead ? ", retired: " : "",
+			  sub->eng[0]->dead ? sub->eng[0]->why : "");
+	}
+}
+
+/*
+ * What the run could not test: the units no DMA suite ran on, and why.
+ * Empty when every unit was tested or no DMA suite was selected.
+ */
+static void incompleteness(char *buf, size_t len)
+{
+	struct intel_iommu *units;
+	unsigned int n = iommu_platform_units(&units);
+	size_t used = 0;
+
+	buf[0] = '\0';
+	if (!run.dma_selected)
+		return;
+	if (!n) {
+		ksnprintf(buf, len, "no remapping unit");
+		return;
+	}
+	for (unsigned int i = 0; i < n && used < len; i++) {
+		const char *why = units[i].unusable[0] ? "not programmed" :
+				  subject_untested(&units[i]);
+
+		if (why)
+			used += ksnprintf(buf + used, len - used, "%sunit %u: %s",
+					  used ? "; " : "", units[i].seq, why);
 	}
 }
 
@@ -290,10 +398,10 @@ static void summarize_suites(void)
 		char extra[48] = "";
 		int len = 0;
 
-		if (!cfg_selected(run.cfg, suites[i]->name, NULL))
+		if (!cfg_selected(run.cfg, suites[i].suite->name, NULL))
 			continue;
 		if (!t->runs) {
-			ktap_diag("summary: %-18s not run: %s", suites[i]->name,
+			ktap_diag("summary: %-18s not run: %s", suites[i].suite->name,
 				  run.stop);
 			continue;
 		}
@@ -304,7 +412,7 @@ static void summarize_suites(void)
 			ksnprintf(extra + len, sizeof(extra) - len,
 				  ", not run in %u pass(es)", t->passes_not_run);
 		ktap_diag("summary: %-18s %3u passed, %3u failed, %3u skipped%s",
-			  suites[i]->name, t->totals.passed,
+			  suites[i].suite->name, t->totals.passed,
 			  t->totals.failed - t->cases_not_run - t->passes_not_run,
 			  t->totals.skipped, extra);
 	}
@@ -324,23 +432,39 @@ static void summarize_failures(void)
 			len++;
 		if (run.cfg->repeat > 1)
 			ksnprintf(pass, sizeof(pass), " (repeat %u)", f->pass);
-		ktap_diag("summary: failed: %s.%s%s: %.*s", f->suite,
-			  f->name ? f->name : "setup", pass, len, f->message);
+		ktap_diag("summary: failed: %s.%s%s%s%s%s: %.*s", f->suite,
+			  f->name ? f->name : "setup", pass,
+			  f->subject ? " [" : "", f->subject ? f->subject : "",
+			  f->subject ? "]" : "", len, f->message);
 	}
 	if (run.nr_failures > n)
 		ktap_diag("summary: and %u more failing case(s), see above",
 			  run.nr_failures - n);
 }
 
-int runner_end(void)
+const char *runner_untested(void)
+{
+	static char untested[VERDICT_LEN];
+
+	incompleteness(untested, sizeof(untested));
+	return untested;
+}
+
+int runner_end(bool quiesced)
 {
 	u64 ms = (time_now_us() - run.start_us) / 1000;
+	struct ktap_totals t;
 
 	summarize_units();
+	summarize_subjects();
 	summarize_suites();
 	summarize_failures();
 	ktap_diag("summary: run time %llu.%03llu s",
 		  (unsigned long long)ms / 1000, (unsigned long long)ms % 1000);
+	t = ktap_totals();
+	ktap_diag("verdict: %s%s%s", !t.failed && quiesced ? "PASS" : "FAIL",
+		  runner_untested()[0] ? ", incomplete: " : "",
+		  runner_untested());
 	return ktap_end();
 }
 
@@ -378,5 +502,5 @@ void runner_abort(const char *fmt, ...)
 		run.slot++;
 	}
 	run_slots();
-	runner_end();
+	runner_end(true);
 }

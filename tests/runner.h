@@ -36,11 +36,17 @@ const struct cfg *runner_cfg(void);
  */
 void runner_run(const struct cfg *cfg);
 /*
- * Prints the closing summary (units, suites, failing cases, run time) and
- * the totals line, which stays the last line; returns 0 when nothing
- * failed, else 1.
+ * Prints the closing summary (units, subjects, suites, failing cases, run
+ * time), the verdict and the totals line, which stays the last line;
+ * @quiesced says whether every unit went quiet at the end. Returns 0 when
+ * no case failed, else 1.
  */
-int runner_end(void);
+int runner_end(bool quiesced);
+/*
+ * The units the DMA suites left untested and why, "unit 0: no DMA engine
+ * behind it; ..."; empty when none was or no DMA suite ran.
+ */
+const char *runner_untested(void);
 /*
  * Ends the run after a fatal event: the current case fails with the
  * reason, the cases and suites left are reported as not run, and the

@@ -157,3 +157,30 @@ UNIT_TEST(cfg_console_and_run_control)
 	EXPECT_CONTAINS(c.errors[0], "bad value 'mmio:0x1001' for console");
 	EXPECT_CONTAINS(c.errors[2], "bad value '0,32' for units");
 }
+
+UNIT_TEST(cfg_engines)
+{
+	struct cfg c;
+
+	cfg_parse(&c, NULL);
+	EXPECT(cfg_engine_allowed(&c, "edu"));
+	EXPECT(cfg_engine_allowed(&c, "nvme"));
+	EXPECT(cfg_engine_allowed(&c, "xhci"));
+	EXPECT(!cfg_engine_allowed(&c, "dsa"));
+
+	cfg_parse(&c, "engines=nvme,xhci\n");
+	EXPECT_U64(c.nr_errors, 0);
+	EXPECT_U64(c.engines, 0x6);
+	EXPECT(!cfg_engine_allowed(&c, "edu"));
+	EXPECT(cfg_engine_allowed(&c, "nvme"));
+	EXPECT(!cfg_engine_allowed(&c, "nvm"));
+
+	cfg_parse(&c, "engines=nvme\nengines=auto\n");
+	EXPECT_U64(c.engines, 0xffffffff);
+
+	cfg_parse(&c, "engines=nvme,,xhci\nengines=ahci\nengines=\nengines=nvme,\n");
+	EXPECT_U64(c.nr_errors, 4);
+	EXPECT_U64(c.engines, 0xffffffff);
+	EXPECT_CONTAINS(c.errors[0], "bad value 'nvme,,xhci' for engines");
+	EXPECT_CONTAINS(c.errors[1], "bad value 'ahci' for engines");
+}

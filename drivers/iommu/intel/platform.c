@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "boot/memmap.h"
 #include "drivers/acpi/tables.h"
-#include "drivers/edu.h"
 #include "drivers/iommu/intel/platform.h"
 #include "drivers/pci.h"
 #include "lib/errno.h"
@@ -11,8 +10,6 @@
 
 #define PREENABLE_TIMEOUT_US	100000
 /* Any address faults: the root table inject=preenable sets is empty. */
-#define PREENABLE_FAULT_ADDR	0x100000ULL
-#define PREENABLE_FAULT_LEN	64
 #define IRTA_S_ONE_PAGE		7	/* 2^(S + 1) = 256 16-byte entries */
 #define PREENABLE_DESC_SHIFT	4	/* IQA.DW clear: 128-bit descriptors */
 #define PREENABLE_WAIT_DATA	0x600d
@@ -153,34 +150,19 @@ static int enable_pmrs(struct intel_iommu *iommu)
 	return -ETIMEDOUT;
 }
 
-/* A DMA from an edu behind the unit, which the empty root table faults. */
-static void leave_fault(struct intel_iommu *iommu, struct edu *e)
+/* The caller's DMA from a device behind the unit, which the table faults. */
+static void leave_fault(struct intel_iommu *iommu,
+			bool (*fault_dma)(struct intel_iommu *iommu))
 {
-	struct pci_dev *pd;
 	u32 fsts;
 
-	for (unsigned int i = 0; (pd = pci_find(EDU_VENDOR, EDU_DEVICE, i)); i++)
-		if (pd->iommu == (int)iommu->seq)
-			break;
-	if (!pd) {
-		ktap_diag("inject=preenable: unit %u: no edu behind it: no fault left pending",
-			  iommu->seq);
+	if (!fault_dma(iommu))
 		return;
-	}
-	if (edu_init(e, pd) ||
-	    edu_dma(e, PREENABLE_FAULT_ADDR, PREENABLE_FAULT_LEN, false)) {
-		ktap_diag("inject=preenable: unit %u: edu %02x:%02x.%u did not do its DMA: no fault left pending",
-			  iommu->seq, pd->bus, PCI_SLOT(pd->devfn),
-			  PCI_FUNC(pd->devfn));
-		return;
-	}
 	hw_poll_timeout(dmar_readl(iommu, DMAR_FSTS_REG) & FSTS_PPF,
 			PREENABLE_TIMEOUT_US);
 	fsts = dmar_readl(iommu, DMAR_FSTS_REG);
-	ktap_diag("inject=preenable: unit %u: edu %02x:%02x.%u read 0x%llx: FSTS 0x%08x, %s",
-		  iommu->seq, pd->bus, PCI_SLOT(pd->devfn), PCI_FUNC(pd->devfn),
-		  PREENABLE_FAULT_ADDR, fsts,
-		  fsts & FSTS_PPF ? "fault pending" : "no fault recorded");
+	ktap_diag("inject=preenable: unit %u: FSTS 0x%08x, %s", iommu->seq,
+		  fsts, fsts & FSTS_PPF ? "fault pending" : "no fault recorded");
 }
 
 /*
@@ -222,7 +204,8 @@ static int flush_queued(struct intel_iommu *iommu, void *queue,
  * root table, QI, translation, PMRs where offered, a fault pending, and
  * interrupt remapping. The pages stay the "firmware's": never freed.
  */
-static int preenable_unit(struct intel_iommu *iommu, struct edu *e)
+static int preenable_unit(struct intel_iommu *iommu,
+			  bool (*fault_dma)(struct intel_iommu *iommu))
 {
 	void *root = hw_alloc_pages(1, 1);
 	void *queue = hw_alloc_pages(1, 1);
@@ -244,8 +227,8 @@ static int preenable_unit(struct intel_iommu *iommu, struct edu *e)
 		ret = enable_pmrs(iommu);
 	if (ret)
 		return ret;
-	leave_fault(iommu, e);
-	/* Last: the edu's completion MSI would meet an empty table. */
+	leave_fault(iommu, fault_dma);
+	/* Last: a completion MSI would meet an empty table. */
 	if (iommu->ecap & ECAP_IR) {
 		dmar_writeq(iommu, DMAR_IRTA_REG,
 			    hw_virt_to_phys(irt) | IRTA_S_ONE_PAGE);
@@ -256,17 +239,15 @@ static int preenable_unit(struct intel_iommu *iommu, struct edu *e)
 	return ret;
 }
 
-void iommu_platform_preenable(void)
+void iommu_platform_preenable(bool (*fault_dma)(struct intel_iommu *iommu))
 {
-	static struct edu edus[IOMMU_MAX_UNITS];
-
 	for (unsigned int i = 0; i < nr_units; i++) {
 		struct intel_iommu *iommu = &units[i];
 		int ret;
 
 		if (iommu->unusable[0])
 			continue;
-		ret = preenable_unit(iommu, &edus[i]);
+		ret = preenable_unit(iommu, fault_dma);
 		ktap_diag("inject=preenable: unit %u: %s: GSTS 0x%08x PMEN 0x%08x FSTS 0x%08x",
 			  iommu->seq, ret ? "left half enabled" : "left enabled",
 			  dmar_readl(iommu, DMAR_GSTS_REG),

@@ -20,9 +20,11 @@ unsigned int iommu_platform_units(struct intel_iommu **units);
 /*
  * inject=preenable: leaves every usable unit enabled as a platform
  * firmware might (root table, QI, TE, PMRs, IR, a fault pending), then
- * probes it again so its state at entry is that.
+ * probes it again so its state at entry is that. @fault_dma has a device
+ * behind the unit issue a DMA the empty root table faults, and says
+ * whether one was issued.
  */
-void iommu_platform_preenable(void);
+void iommu_platform_preenable(bool (*fault_dma)(struct intel_iommu *iommu));
 /*
  * At the end of the run: every usable unit left disabled and quiet
  * (translation, QI, IR and PMRs off, faults cleared, fault event masked),
