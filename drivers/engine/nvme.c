@@ -550,13 +550,16 @@ static u64 nvme_sample_lba(const struct nvme_dev *d, u32 blocks,
  * The LBAs every request reads: of a few ranges spread over the
  * namespace, the one with the fewest zero bytes, so that its data differs
  * from zeros (what a blocked DMA read brings on some hosts) in as many
- * places as the media allows.
+ * places as the media allows. A range that reads with an error status
+ * (deallocated blocks may) is passed over; with none readable, the
+ * namespace is not used.
  */
 static int nvme_choose_lbas(struct engine *e)
 {
 	struct nvme_dev *d = nvme_of(e);
 	u32 len = d->max_transfer - d->max_transfer % d->lba_size;
 	u32 best = len + 1;
+	char what[64];
 	u16 status;
 	int ret;
 
@@ -564,17 +567,24 @@ static int nvme_choose_lbas(struct engine *e)
 		u64 slba = nvme_sample_lba(d, len / d->lba_size, i);
 		u32 zeros;
 
+		ksnprintf(what, sizeof(what), "Read of LBA %llu",
+			  (unsigned long long)slba);
 		ret = nvme_rw(e, NVME_IO_READ, slba, own_addr(e, NVME_OWN_BUF),
-			      len, NVME_IO_TIMEOUT_US, "Read", &status);
-		if (!ret)
-			ret = nvme_status_error(e, "Read", status);
+			      len, NVME_IO_TIMEOUT_US, what, &status);
 		if (ret)
 			return ret;
+		if (nvme_status_error(e, what, status))
+			continue;
 		zeros = zero_bytes(own_ptr(e, NVME_OWN_BUF), len);
 		if (zeros < best) {
 			best = zeros;
 			d->slba = slba;
 		}
+	}
+	if (best > len) {
+		engine_diag(e, "namespace %u: no range reads, not used", d->nsid);
+		d->nsid = 0;
+		return 0;
 	}
 	engine_diag(e, "namespace %u: %llu blocks of %u bytes; data from LBA %llu (%u of %u bytes zero)",
 		    d->nsid, (unsigned long long)d->nsze, d->lba_size,
