@@ -528,6 +528,12 @@ static int nvme_find_namespace(struct engine *e)
 	return 0;
 }
 
+/* The largest request: whole blocks within MDTS and ENGINE_DATA_MAX. */
+static u32 nvme_max_len(const struct nvme_dev *d)
+{
+	return d->max_transfer - d->max_transfer % d->lba_size;
+}
+
 static u32 zero_bytes(const u8 *p, u32 len)
 {
 	u32 n = 0;
@@ -557,7 +563,7 @@ static u64 nvme_sample_lba(const struct nvme_dev *d, u32 blocks,
 static int nvme_choose_lbas(struct engine *e)
 {
 	struct nvme_dev *d = nvme_of(e);
-	u32 len = d->max_transfer - d->max_transfer % d->lba_size;
+	u32 len = nvme_max_len(d);
 	u32 best = len + 1;
 	char what[64];
 	u16 status;
@@ -632,7 +638,7 @@ static void nvme_set_limits(struct engine *e)
 		return;
 	e->len_unit = d->lba_size;
 	e->min_len = d->lba_size;
-	e->max_len = d->max_transfer - d->max_transfer % d->lba_size;
+	e->max_len = nvme_max_len(d);
 }
 
 /*
