@@ -6,6 +6,7 @@
 #include "drivers/iommu/intel/fault.h"
 #include "drivers/iommu/intel/flush.h"
 #include "drivers/iommu/intel/iommu.h"
+#include "drivers/iommu/intel/nested.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -99,6 +100,8 @@ void intel_iommu_print(const struct intel_iommu *iommu)
 		  iommu->include_all ? " INCLUDE_PCI_ALL" : "",
 		  (unsigned int)((iommu->ver & VER_MAJOR_MASK) >> VER_MAJOR_SHIFT),
 		  (unsigned int)(iommu->ver & VER_MINOR_MASK));
+	ktap_diag("unit %u: programmed as Linux %s programs it", iommu->seq,
+		  VTD_LINUX_REFERENCE);
 	ktap_diag("unit %u: iommu_hw_info_vtd {flags=0x%x, cap_reg=0x%016llx, ecap_reg=0x%016llx}",
 		  iommu->seq, info.flags, (unsigned long long)info.cap_reg,
 		  (unsigned long long)info.ecap_reg);
