@@ -292,9 +292,31 @@ UNIT_TEST(nested_alloc_takes_unknown_fields)
 
 	setup(CAP_BASE, ECAP_BASE, &s1);
 	EXPECT_U64(hwpt_attach(&dev_a, 0, NESTED(&nd), NONE), 0);
-	/* Low 12 bits of pgtbl_addr masked off (pasid_set_flptr()). */
+	/*
+	 * Linux 7.3.4's pasid_set_flptr() ORs pgtbl_addr in whole: 0xabc is
+	 * FSPM 3 (0xc), WPE (0x10), reserved bit 5 (0x20), EAFE (0x80) and
+	 * reserved bits 9 and 11 (0xa00), though ECAP.SRS and ECAP.EAFS are
+	 * clear and addr_width asks for 4 levels.
+	 */
 	expect_entry(&dev_a, 0, parent.domain.pgt.root_phys | 0xc9, 3,
-		     0x12345000);
+		     0x12345abc);
+}
+
+/* The low bits come after FLPM and before SRE, WPE and EAFE. */
+UNIT_TEST(nested_flptr_low_bits)
+{
+	const struct iommu_hwpt_vtd_s1 s1 = {
+		.flags = 5, .pgtbl_addr = 0x7654082, .addr_width = 57,
+	};
+
+	setup(CAP_BASE | CAP_FL5LP, ECAP_BASE | ECAP_SRS_BIT, &s1);
+	EXPECT_U64(hwpt_attach(&dev_a, 0, NESTED(&nd), NONE), 0);
+	/*
+	 * 0x82 is reserved bit 1 and EAFE without ECAP.EAFS:
+	 * 0x7654082 | FLPM 0x4 | SRE 0x1 | WPE 0x10.
+	 */
+	expect_entry(&dev_a, 0, parent.domain.pgt.root_phys | 0xc9, 3,
+		     0x7654097);
 }
 
 UNIT_TEST(nested_entry_flags)
