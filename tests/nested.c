@@ -192,7 +192,7 @@ static const char *nested_setup(struct test_suite *s)
 		return why;
 	if (!(fx.iommu->ecap & ECAP_NEST))
 		return "the unit has no nested translation (ECAP.NEST clear)";
-	ret = hwpt_paging_alloc(&parent, fx.iommu, IOMMU_HWPT_ALLOC_NEST_PARENT, 4);
+	ret = hwpt_paging_alloc(&parent, fx.iommu, IOMMU_HWPT_ALLOC_NEST_PARENT);
 	guest_vm_init(&vm, &parent);
 	if (!ret)
 		ret = parent_map_regions();
@@ -235,7 +235,7 @@ static void alloc_errors(struct ktap_case *c, const void *arg)
 	ret = nested_domain_alloc(&nd, &parent, IOMMU_HWPT_ALLOC_NEST_PARENT,
 				  IOMMU_HWPT_DATA_VTD_S1, &s1);
 	expect_err(c, "flag NEST_PARENT on a nested domain", ret, -EOPNOTSUPP);
-	if (!hwpt_paging_alloc(&plain, fx.iommu, 0, 4)) {
+	if (!hwpt_paging_alloc(&plain, fx.iommu, 0)) {
 		ret = nested_domain_alloc(&nd, &plain, 0,
 					  IOMMU_HWPT_DATA_VTD_S1, &s1);
 		expect_err(c, "parent without NEST_PARENT", ret, -EINVAL);
@@ -244,12 +244,12 @@ static void alloc_errors(struct ktap_case *c, const void *arg)
 	ret = hwpt_paging_map(&parent, GUEST_GPA_BASE, virt_to_phys(fx.ctx[0].verify.guard),
 			      SZ_4K, PGTABLE_PROT_READ);
 	expect_err(c, "read-only mapping in a nest parent", ret, -EINVAL);
-	if (!(fx.iommu->ecap & ECAP_SSADS)) {
+	if (!(fx.iommu->ecap & ECAP_SSADS) || !(fx.iommu->ecap & ECAP_SMPWC)) {
 		ret = hwpt_paging_alloc(&plain, fx.iommu,
 					IOMMU_HWPT_ALLOC_NEST_PARENT |
-					IOMMU_HWPT_ALLOC_DIRTY_TRACKING, 4);
-		expect_err(c, "DIRTY_TRACKING without ECAP.SSADS", ret,
-			   -EOPNOTSUPP);
+					IOMMU_HWPT_ALLOC_DIRTY_TRACKING);
+		expect_err(c, "DIRTY_TRACKING without ECAP.SSADS and ECAP.SMPWC",
+			   ret, -EOPNOTSUPP);
 	}
 }
 

@@ -23,49 +23,96 @@ static bool pasid_supported(const struct intel_iommu *iommu)
 	return iommu->sm && (iommu->ecap & ECAP_PASID);
 }
 
-/* sm_supported() && ecap_slads() */
+/*
+ * ssads_supported(): sm_supported() && ecap_slads() && ecap_smpwc(). The
+ * SMPWC term came with commit 57f55048e564; releases before it did not
+ * ask for it.
+ */
 static bool ssads_supported(const struct intel_iommu *iommu)
 {
-	return iommu->sm && (iommu->ecap & ECAP_SSADS);
+	return iommu->sm && (iommu->ecap & ECAP_SSADS) &&
+	       (iommu->ecap & ECAP_SMPWC);
 }
 
-/* first_level_by_default(): the stage of a paging domain without flags. */
-static bool first_level_by_default(const struct intel_iommu *iommu)
+/*
+ * compute_vasz_lg2_fs() (iommu.c): the first stage is 5-level when MGAW
+ * is wider than 48 bits and CAP.FS5LP offers it, else 4-level.
+ */
+static unsigned int fs_levels(const struct intel_iommu *iommu)
 {
-	bool fs = iommu->ecap & ECAP_FSTS, ss = iommu->ecap & ECAP_SSTS;
-
-	if (!iommu->sm)
-		return false;
-	return fs != ss ? fs : true;
+	return cap_mgaw(iommu->cap) > 48 && (iommu->cap & CAP_FS5LP) ? 5 : 4;
 }
 
-int hwpt_paging_alloc(struct hwpt_paging *hp, struct intel_iommu *iommu,
-		      u32 flags, unsigned int levels)
+/*
+ * compute_vasz_lg2_ss() (iommu.c): the widest table both MGAW and SAGAW
+ * allow; a unit whose SAGAW offers a deeper walk than MGAW needs gets
+ * that deeper table. 0 when none fits (pt_iommu_vtdss_init() then fails
+ * with -EINVAL). Releases before the generic page table built the
+ * table at iommu->agaw instead.
+ */
+static unsigned int ss_levels(const struct intel_iommu *iommu)
 {
-	bool nested_parent = flags & IOMMU_HWPT_ALLOC_NEST_PARENT;
-	bool dirty_tracking = flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING;
-	enum domain_type type = DOMAIN_SECOND_STAGE;
-	int ret;
+	u32 sagaw = cap_sagaw(iommu->cap);
+	u32 mgaw = cap_mgaw(iommu->cap);
 
+	if (mgaw > 48 && sagaw >= BIT(3))
+		return 5;
+	if (mgaw > 39 && sagaw >= BIT(2))
+		return 4 + __builtin_ffs(sagaw >> 3);
+	if (mgaw > 30 && sagaw >= BIT(1))
+		return 3 + __builtin_ffs(sagaw >> 2);
+	return 0;
+}
+
+/*
+ * intel_iommu_domain_alloc_first_stage()'s refusals, each -EOPNOTSUPP,
+ * on which intel_iommu_domain_alloc_paging_flags() tries the second stage.
+ */
+static bool first_stage_possible(const struct intel_iommu *iommu, u32 flags)
+{
+	return !(flags & ~IOMMU_HWPT_ALLOC_PASID) && iommu->sm &&
+	       (iommu->ecap & ECAP_FSTS);
+}
+
+/* intel_iommu_domain_alloc_second_stage()'s refusals. */
+static int second_stage_check(const struct intel_iommu *iommu, u32 flags)
+{
 	if (flags & ~(IOMMU_HWPT_ALLOC_NEST_PARENT |
 		      IOMMU_HWPT_ALLOC_DIRTY_TRACKING | IOMMU_HWPT_ALLOC_PASID))
 		return -EOPNOTSUPP;
-	if (nested_parent && !nested_supported(iommu))
+	if ((flags & IOMMU_HWPT_ALLOC_NEST_PARENT) && !nested_supported(iommu))
 		return -EOPNOTSUPP;
-	if (dirty_tracking && !ssads_supported(iommu))
+	if ((flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING) &&
+	    !ssads_supported(iommu))
 		return -EOPNOTSUPP;
-	if (nested_parent || dirty_tracking) {
-		if (!iommu->sm || !(iommu->ecap & ECAP_SSTS))
-			return -EOPNOTSUPP;
-	} else if (first_level_by_default(iommu)) {
-		type = DOMAIN_FIRST_STAGE;
+	/* Since b9434ba97c44: no second stage in scalable mode, no domain. */
+	if (iommu->sm && !(iommu->ecap & ECAP_SSTS))
+		return -EOPNOTSUPP;
+	return ss_levels(iommu) ? 0 : -EINVAL;
+}
+
+int hwpt_paging_alloc(struct hwpt_paging *hp, struct intel_iommu *iommu,
+		      u32 flags)
+{
+	enum domain_type type = DOMAIN_FIRST_STAGE;
+	unsigned int levels;
+	int ret;
+
+	if (first_stage_possible(iommu, flags)) {
+		levels = fs_levels(iommu);
+	} else {
+		ret = second_stage_check(iommu, flags);
+		if (ret)
+			return ret;
+		type = DOMAIN_SECOND_STAGE;
+		levels = ss_levels(iommu);
 	}
 	memset(hp, 0, sizeof(*hp));
 	ret = domain_init(&hp->domain, iommu, type, levels);
 	if (ret)
 		return ret;
-	hp->nested_parent = nested_parent;
-	hp->dirty_ops = dirty_tracking;
+	hp->nested_parent = flags & IOMMU_HWPT_ALLOC_NEST_PARENT;
+	hp->dirty_ops = flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING;
 	return 0;
 }
 

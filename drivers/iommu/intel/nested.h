@@ -112,14 +112,15 @@ struct hwpt_attached {
 
 /*
  * intel_iommu_domain_alloc_paging_flags(): @flags IOMMU_HWPT_ALLOC_*.
- * Unknown flags, NEST_PARENT without scalable mode and ECAP.NEST, or
- * DIRTY_TRACKING without ECAP.SSADS: -EOPNOTSUPP. NEST_PARENT and
- * DIRTY_TRACKING need a second-stage table (scalable mode, ECAP.SLTS, else
- * -EOPNOTSUPP); otherwise the stage is Linux's first_level_by_default().
- * @levels: the table's levels, as for domain_init().
+ * First stage when the flags ask for nothing but PASID and the unit is in
+ * scalable mode with ECAP.FLTS, at the depth compute_vasz_lg2_fs() picks;
+ * otherwise second stage at the depth compute_vasz_lg2_ss() picks (the
+ * widest MGAW and SAGAW allow). The second stage refuses with -EOPNOTSUPP
+ * unknown flags, NEST_PARENT without ECAP.NEST, DIRTY_TRACKING without
+ * ECAP.SSADS and ECAP.SMPWC, and a scalable-mode unit without ECAP.SLTS.
  */
 int hwpt_paging_alloc(struct hwpt_paging *hp, struct intel_iommu *iommu,
-		      u32 flags, unsigned int levels);
+		      u32 flags);
 /* -EBUSY while nested domains stand on it or it is attached. */
 int hwpt_paging_free(struct hwpt_paging *hp);
 /*
