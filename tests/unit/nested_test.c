@@ -708,9 +708,16 @@ UNIT_TEST(nested_invalidate_descriptors)
 		{ 0, 1ULL << 52, 0, 1, 0x30026, 0 },
 		/* A bit-63 address goes into qw1 as it is. */
 		{ 0x8000000000000000ULL, 1, 0, 1, 0x30036, 0x8000000000000000ULL },
-		/* No page (mod 2^52): nothing, but the entry counts. */
-		{ 0x1000, 0, 0, 0, 0, 0 },
-		{ 0x1000, 1ULL << 52, 0, 0, 0, 0 },
+		/*
+		 * No page (mod 2^52): Linux 7.3.4 flushes [0x1000, 0xfff]:
+		 * 0x1000 ^ 0xfff = 0x1fff, fls 13: AM 1 at 0.
+		 */
+		{ 0x1000, 0, 0, 1, 0x30036, 0x0001 },
+		{ 0x1000, 1ULL << 52, 0, 1, 0x30036, 0x0001 },
+		/* 0x3000 ^ 0x2fff = 0x1fff: AM 1 at 0x2000. */
+		{ 0x3000, 0, 1, 1, 0x30036, 0x2041 },
+		/* [0, U64_MAX]: fls 64, whole PASID. */
+		{ 0, 0, 0, 1, 0x30026, 0 },
 	};
 
 	setup(CAP_BASE, ECAP_BASE, &s1_plain);

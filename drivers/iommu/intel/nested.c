@@ -400,36 +400,30 @@ int hwpt_detach(struct vtd_device *dev, u32 pasid, struct hwpt_attached old)
 	return block_translation(dev, pasid, old);
 }
 
-/* Linux's __roundup_pow_of_two(), for 1 <= n <= 2^52. */
-static u64 roundup_pow_of_two(u64 n)
-{
-	return n == 1 ? 1 : 1ULL << (64 - __builtin_clzll(n - 1));
-}
-
 /*
- * calculate_psi_aligned_address() (cache.c): the naturally aligned block of
- * 2^mask pages that covers [start, end], in Linux's wrapping u64
- * arithmetic (aligned_nrpages() of a 4 KiB aligned start). A mask of
- * MAX_AGAW_PFN_WIDTH or more means the whole address space.
+ * calculate_psi_aligned_address() (cache.c, Linux 7.3.4): the naturally
+ * aligned block that holds @start (4 KiB aligned) and @last, from the
+ * highest bit in which they differ. A block of 2^64 bytes gives
+ * MAX_AGAW_PFN_WIDTH: everything. Releases before it rounded the page
+ * count up with __roundup_pow_of_two(), which a range of no page reached
+ * with 0 (undefined); here such a range, [addr, addr - 1], spans the
+ * block that holds both.
  */
-static u64 psi_aligned_address(u64 start, u64 end, unsigned int *mask_out)
+static u64 psi_aligned_address(u64 start, u64 last, unsigned int *mask)
 {
-	u64 pages = (end - start + 1) >> VTD_PAGE_SHIFT;
-	u64 aligned = roundup_pow_of_two(pages);
-	u64 bitmask = aligned - 1;
-	u64 pfn = start >> VTD_PAGE_SHIFT;
-	unsigned int mask = __builtin_ctzll(aligned);
+	u64 diff = start ^ last;
+	unsigned int sz_lg2 = diff ? 64 - __builtin_clzll(diff) : 0;
 
-	if (bitmask & pfn) {
-		u64 end_pfn = pfn + pages - 1;
-		u64 shared = ~(pfn ^ end_pfn) & ~bitmask;
-
-		mask = shared ? __builtin_ctzll(shared) : MAX_AGAW_PFN_WIDTH;
+	if (sz_lg2 <= VTD_PAGE_SHIFT) {
+		*mask = 0;
+		return start;
 	}
-	*mask_out = mask;
-	if (mask >= MAX_AGAW_PFN_WIDTH)
+	if (sz_lg2 >= 64) {
+		*mask = MAX_AGAW_PFN_WIDTH;
 		return 0;
-	return start & ~((VTD_PAGE_SIZE << mask) - 1);
+	}
+	*mask = sz_lg2 - VTD_PAGE_SHIFT;
+	return start & ~((1ULL << sz_lg2) - 1);
 }
 
 /*
@@ -448,21 +442,10 @@ static void nested_flush_range(struct nested_domain *nd, u64 start, u64 end,
 {
 	struct intel_iommu *iommu = nd->parent->domain.iommu;
 	struct qi_desc descs[DOMAIN_MAX_ATTACH];
-	unsigned int n = 0, mask = MAX_AGAW_PFN_WIDTH;
+	unsigned int n = 0, mask;
 	struct qi_error err;
-	u64 addr = 0;
+	u64 addr = psi_aligned_address(start, end, &mask);
 
-	if (start || end != U64_MAX) {
-		/*
-		 * A range of 0 pages (modulo 2^52) reaches Linux's
-		 * __roundup_pow_of_two(0), which is undefined; v6.8 emitted
-		 * nothing for it (qi_flush_piotlb() warned and returned).
-		 * Nothing is emitted.
-		 */
-		if (!((end - start + 1) >> VTD_PAGE_SHIFT))
-			return;
-		addr = psi_aligned_address(start, end, &mask);
-	}
 	for (unsigned int i = 0; i < nd->nr_attached; i++) {
 		if (!first_with_pasid(nd, i))
 			continue;
