@@ -20,9 +20,11 @@
 /* CAP: ND 2, SAGAW 4-level, MGAW 48, PSI, MAMV 9 (as nested_test.c). */
 #define CAP_BASE	0x00090080002f0402ULL
 #define CAP_ESRTPS_BIT	0x8000000000000000ULL	/* bit 63 */
+#define CAP_MAMV_BITS	0x003f000000000000ULL	/* bits 53:48 */
 /* ECAP: C, QI, NEST, PASID, SMTS, SLTS, FLTS. */
 #define ECAP_BASE	0x0000c90004000003ULL
 #define SID		0x0010
+#define RW		(PGTABLE_PROT_READ | PGTABLE_PROT_WRITE)
 
 static struct fake_vtd unit;
 
@@ -102,4 +104,73 @@ UNIT_TEST(iommu_legacy_detach_clears_present_first)
 	EXPECT_U64(ctx_at_flush[1], 0x202);
 	EXPECT_U64(ctx->lo, 0);
 	EXPECT_U64(ctx->hi, 0);
+}
+
+/* The descriptors recorded since the last clear: qw0 and qw1 each. */
+static void expect_desc_words(const u64 (*want)[2], unsigned int n)
+{
+	struct qi_desc got[FAKE_VTD_MAX_DESCS];
+	unsigned int nr = fake_vtd_descs(&unit, got, FAKE_VTD_MAX_DESCS);
+
+	EXPECT_U64(nr, n);
+	for (unsigned int i = 0; i < n && i < nr; i++) {
+		EXPECT_U64(got[i].qw0, want[i][0]);
+		EXPECT_U64(got[i].qw1, want[i][1]);
+	}
+}
+
+/*
+ * Pages 0x1000..0x3000 of domain DID 2 share a last-level table. Linux
+ * 7.3.4's intel_iommu_tlb_sync() sets IH (qw1 bit 6) when the unmap freed
+ * no table page. IOTLB page-selective (type 2, gran 3): 0x20032;
+ * PASID-based IOTLB page-selective within PASID 0 (type 6, gran 3):
+ * 0x20036. [0x2000, 0x4000) is pfns 2..3: AM 1 at 0x2000.
+ */
+static void unmap_ih_steps(enum domain_type type, bool scalable,
+			   u64 qw0_page)
+{
+	const u64 two[][2] = { { qw0_page, 0x2041 } };	/* AM 1 | IH */
+	const u64 last[][2] = { { qw0_page, 0x1000 } };	/* tables freed */
+	struct dmar_domain d;
+	struct vtd_device dev;
+
+	fake_hw_reset();
+	fake_vtd_init(&unit, 0, CAP_BASE, ECAP_BASE, scalable);
+	EXPECT_U64(domain_init(&d, &unit.iommu, type, 4), 0);
+	EXPECT_U64(d.did, 2);
+	EXPECT_U64(vtd_device_init(&dev, &unit.iommu, SID), 0);
+	EXPECT_U64(device_attach(&dev, &d), 0);
+	EXPECT_U64(domain_map(&d, 0x1000, 0x5000, 0x3000, RW), 0);
+	fake_vtd_clear(&unit);
+	EXPECT_U64(domain_unmap(&d, 0x2000, 0x2000), 0x2000);
+	expect_desc_words(two, ARRAY_SIZE(two));
+	fake_vtd_clear(&unit);
+	EXPECT_U64(domain_unmap(&d, 0x1000, 0x1000), 0x1000);
+	expect_desc_words(last, ARRAY_SIZE(last));
+}
+
+UNIT_TEST(iommu_unmap_ih_second_stage)
+{
+	const u64 dsi[][2] = { { 0x20022, 0 } };	/* IOTLB domain, DID 2 */
+	struct dmar_domain d;
+	struct vtd_device dev;
+
+	unmap_ih_steps(DOMAIN_SECOND_STAGE, false, 0x20032);
+	unmap_ih_steps(DOMAIN_SECOND_STAGE, true, 0x20032);
+
+	/* MAMV 0 (CAP bits 53:48): AM 1 is too wide, IH is dropped. */
+	fake_hw_reset();
+	fake_vtd_init(&unit, 0, CAP_BASE & ~CAP_MAMV_BITS, ECAP_BASE, false);
+	EXPECT_U64(domain_init(&d, &unit.iommu, DOMAIN_SECOND_STAGE, 4), 0);
+	EXPECT_U64(vtd_device_init(&dev, &unit.iommu, SID), 0);
+	EXPECT_U64(device_attach(&dev, &d), 0);
+	EXPECT_U64(domain_map(&d, 0x1000, 0x5000, 0x3000, RW), 0);
+	fake_vtd_clear(&unit);
+	EXPECT_U64(domain_unmap(&d, 0x2000, 0x2000), 0x2000);
+	expect_desc_words(dsi, ARRAY_SIZE(dsi));
+}
+
+UNIT_TEST(iommu_unmap_ih_first_stage)
+{
+	unmap_ih_steps(DOMAIN_FIRST_STAGE, true, 0x20036);
 }

@@ -799,3 +799,43 @@ UNIT_TEST(nested_parent_flushes_nested_dids)
 	EXPECT_U64(hwpt_paging_map(&parent, 0x8000, 0x5000, 0x1000, RW), 0);
 	expect_descs(cm_map, ARRAY_SIZE(cm_map));
 }
+
+/*
+ * intel_iommu_tlb_sync(): IH = iommu_pages_list_empty(&gather->freelist),
+ * for the parent's own tags and the nesting tags alike. Pages 0x1000 and
+ * 0x2000 share a last-level table: unmapping the first frees no table
+ * (IH 0x40 in qw1), unmapping the second empties and frees the tables.
+ */
+UNIT_TEST(nested_parent_unmap_ih)
+{
+	const u64 leaf_only[][2] = {
+		{ 0x20032, 0x1040 },	/* IOTLB page, parent DID 2, IH */
+		{ 0x30032, 0x1040 },	/* nesting tag, DID 3, IH */
+	};
+	const u64 tables_freed[][2] = {
+		{ 0x20032, 0x2000 }, { 0x30032, 0x2000 },
+	};
+	const u64 dsi[][2] = { { 0x20022, 0 }, { 0x30022, 0 } };
+
+	setup(CAP_BASE, ECAP_BASE, &s1_plain);
+	EXPECT_U64(hwpt_paging_map(&parent, 0x1000, 0x5000, 0x1000, RW), 0);
+	EXPECT_U64(hwpt_paging_map(&parent, 0x2000, 0x6000, 0x1000, RW), 0);
+	EXPECT_U64(hwpt_attach(&dev_b, 0, PAGING(&parent), NONE), 0);
+	EXPECT_U64(hwpt_attach(&dev_a, 0, NESTED(&nd), NONE), 0);
+	fake_vtd_clear(&unit);
+	EXPECT_U64(hwpt_paging_unmap(&parent, 0x1000, 0x1000), 0x1000);
+	expect_descs(leaf_only, ARRAY_SIZE(leaf_only));
+	fake_vtd_clear(&unit);
+	EXPECT_U64(hwpt_paging_unmap(&parent, 0x2000, 0x1000), 0x1000);
+	expect_descs(tables_freed, ARRAY_SIZE(tables_freed));
+
+	/* No CAP.PSI: the domain-selective fallback drops IH. */
+	setup(CAP_BASE & ~CAP_PSI_BIT, ECAP_BASE, &s1_plain);
+	EXPECT_U64(hwpt_paging_map(&parent, 0x1000, 0x5000, 0x1000, RW), 0);
+	EXPECT_U64(hwpt_paging_map(&parent, 0x2000, 0x6000, 0x1000, RW), 0);
+	EXPECT_U64(hwpt_attach(&dev_b, 0, PAGING(&parent), NONE), 0);
+	EXPECT_U64(hwpt_attach(&dev_a, 0, NESTED(&nd), NONE), 0);
+	fake_vtd_clear(&unit);
+	EXPECT_U64(hwpt_paging_unmap(&parent, 0x1000, 0x1000), 0x1000);
+	expect_descs(dsi, ARRAY_SIZE(dsi));
+}

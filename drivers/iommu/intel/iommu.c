@@ -434,38 +434,49 @@ static unsigned int psi_mask(u64 *iova, u64 size)
 	return mask;
 }
 
+/*
+ * cache_tag_flush_iotlb() (cache.c, Linux 7.3.4) for a second-stage or a
+ * nesting tag: IH goes with the page-selective flush only; the
+ * domain-selective fallback sets addr, mask and ih to 0.
+ */
 int iommu_flush_iotlb_range(struct intel_iommu *iommu, u16 did, u64 iova,
-			    u64 size)
+			    u64 size, bool ih)
 {
 	unsigned int mamv = (iommu->cap & CAP_MAMV_MASK) >> CAP_MAMV_SHIFT;
 	unsigned int am = psi_mask(&iova, size);
 
 	if (!(iommu->cap & CAP_PSI) || am > mamv)
 		return flush_iotlb(iommu, QI_IOTLB_DOMAIN, did, 0, 0, false);
-	return flush_iotlb(iommu, QI_IOTLB_PAGE, did, iova, am, false);
+	return flush_iotlb(iommu, QI_IOTLB_PAGE, did, iova, am, ih);
 }
 
-static int flush_one(struct dmar_domain *d, u32 pasid, u64 iova, u64 size)
+/*
+ * The same for one tag of @d: first-stage domains take the PASID-based
+ * IOTLB descriptor, IH with the page-selective one only (qi_desc_piotlb();
+ * qi_desc_piotlb_all() has no address, so no hint).
+ */
+static int flush_one(struct dmar_domain *d, u32 pasid, u64 iova, u64 size,
+		     bool ih)
 {
 	unsigned int am;
 
 	if (d->type == DOMAIN_SECOND_STAGE)
-		return iommu_flush_iotlb_range(d->iommu, d->did, iova, size);
+		return iommu_flush_iotlb_range(d->iommu, d->did, iova, size, ih);
 	am = psi_mask(&iova, size);
 	/* As Linux's cache_tag_flush_range(): a mask this wide is everything. */
 	if (am >= PSI_MASK_ALL)
 		return flush_piotlb(d->iommu, QI_PIOTLB_PASID, d->did, pasid, 0,
 				    0, false);
 	return flush_piotlb(d->iommu, QI_PIOTLB_PAGE, d->did, pasid, iova, am,
-			    false);
+			    ih);
 }
 
-int domain_flush_range(struct dmar_domain *d, u64 iova, u64 size)
+int domain_flush_range_ih(struct dmar_domain *d, u64 iova, u64 size, bool ih)
 {
 	int ret = 0;
 
 	for (unsigned int i = 0; i < d->nr_attached && !ret; i++)
-		ret = flush_one(d, d->attached[i].pasid, iova, size);
+		ret = flush_one(d, d->attached[i].pasid, iova, size, ih);
 	return ret;
 }
 
@@ -495,7 +506,7 @@ s64 domain_unmap_deferred(struct dmar_domain *d, u64 iova, u64 size)
 	done = pgtable_unmap(&d->pgt, iova, size);
 	if (done <= 0)
 		return done;
-	ret = domain_flush_range(d, iova, size);
+	ret = domain_flush_range_ih(d, iova, size, domain_unmap_ih(d));
 	return ret ? ret : done;
 }
 

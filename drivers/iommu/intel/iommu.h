@@ -170,14 +170,34 @@ s64 domain_unmap_deferred(struct dmar_domain *d, u64 iova, u64 size);
 /* Frees them after every flush succeeded; otherwise keeps them, said. */
 void domain_release_tables(struct dmar_domain *d, bool flushed);
 /*
- * Second-stage IOTLB flush of [iova, iova + size) tagged @did: page-selective,
- * or domain-selective without CAP.PSI or beyond CAP.MAMV (Linux's
- * cache_tag_flush_iotlb() for a second-stage or nesting tag).
+ * The IH of an unmap's invalidations, between domain_unmap_deferred() and
+ * domain_release_tables(): intel_iommu_tlb_sync() passes
+ * iommu_pages_list_empty(&gather->freelist), true when the unmap freed no
+ * table page, so only leaves changed and the paging-structure caches may
+ * stay (VT-d 6.5.2.3, 6.5.2.4).
+ */
+static inline bool domain_unmap_ih(const struct dmar_domain *d)
+{
+	return !d->pgt.nr_unlinked;
+}
+/*
+ * Second-stage IOTLB flush of [iova, iova + size) tagged @did: page-selective
+ * with @ih, or domain-selective without IH when CAP.PSI is clear or the
+ * mask exceeds CAP.MAMV (Linux's cache_tag_flush_iotlb() for a
+ * second-stage or nesting tag).
  */
 int iommu_flush_iotlb_range(struct intel_iommu *iommu, u16 did, u64 iova,
-			    u64 size);
-/* Page-selective flush of [iova, iova + size) wherever @d is attached. */
-int domain_flush_range(struct dmar_domain *d, u64 iova, u64 size);
+			    u64 size, bool ih);
+/*
+ * cache_tag_flush_range(): page-selective flush of [iova, iova + size)
+ * wherever @d is attached, with IH @ih.
+ */
+int domain_flush_range_ih(struct dmar_domain *d, u64 iova, u64 size, bool ih);
+/* The same with IH 0: non-leaf entries in the range may have changed too. */
+static inline int domain_flush_range(struct dmar_domain *d, u64 iova, u64 size)
+{
+	return domain_flush_range_ih(d, iova, size, false);
+}
 
 /* A domain id from the unit's map (IOMMU_FIRST_DID up), or -EBUSY. */
 int iommu_alloc_did(struct intel_iommu *iommu);

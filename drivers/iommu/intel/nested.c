@@ -140,11 +140,13 @@ static bool first_with_pasid(const struct nested_domain *nd, unsigned int i)
 /*
  * cache_tag_flush_range() and _np() on a nest parent, for its
  * CACHE_TAG_NESTING_IOTLB tags: second-stage IOTLB flushes tagged with the
- * nested domains' DIDs. Linux adds a full device-TLB flush per
+ * nested domains' DIDs, with the IH of the parent's own (@ih: 0 for a map,
+ * no table page freed for an unmap). Linux adds a full device-TLB flush per
  * CACHE_TAG_NESTING_DEVTLB tag here for ATS devices; vtdtest's devices
  * have no ATS yet.
  */
-static int flush_nesting_tags(struct hwpt_paging *hp, u64 iova, u64 size)
+static int flush_nesting_tags(struct hwpt_paging *hp, u64 iova, u64 size,
+			      bool ih)
 {
 	int ret = 0;
 
@@ -155,7 +157,7 @@ static int flush_nesting_tags(struct hwpt_paging *hp, u64 iova, u64 size)
 			if (first_with_pasid(nd, i))
 				ret = iommu_flush_iotlb_range(hp->domain.iommu,
 							      nd->did, iova,
-							      size);
+							      size, ih);
 	}
 	return ret;
 }
@@ -174,7 +176,8 @@ int hwpt_paging_map(struct hwpt_paging *hp, u64 iova, u64 pa, u64 size,
 	ret = domain_map(&hp->domain, iova, pa, size, prot);
 	if (ret || !(hp->domain.iommu->cap & CAP_CM))
 		return ret;
-	return flush_nesting_tags(hp, iova, size);
+	/* cache_tag_flush_range_np(): IH 0. */
+	return flush_nesting_tags(hp, iova, size, false);
 }
 
 s64 hwpt_paging_unmap(struct hwpt_paging *hp, u64 iova, u64 size)
@@ -182,8 +185,10 @@ s64 hwpt_paging_unmap(struct hwpt_paging *hp, u64 iova, u64 size)
 	s64 done = domain_unmap_deferred(&hp->domain, iova, size);
 	int ret = 0;
 
+	/* The parent's tags and the nesting tags: one IH for both. */
 	if (done > 0)
-		ret = flush_nesting_tags(hp, iova, size);
+		ret = flush_nesting_tags(hp, iova, size,
+					 domain_unmap_ih(&hp->domain));
 	/* Nested translations may reach the tables too: free after both. */
 	domain_release_tables(&hp->domain, done >= 0 && !ret);
 	return ret ? ret : done;

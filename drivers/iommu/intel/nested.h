@@ -135,7 +135,8 @@ int hwpt_paging_map(struct hwpt_paging *hp, u64 iova, u64 pa, u64 size,
 /*
  * intel_iommu_unmap() and its iotlb_sync: the parent's own flushes, then
  * one second-stage IOTLB flush per nested domain DID and PASID it is
- * attached with (cache tags CACHE_TAG_NESTING_IOTLB).
+ * attached with (cache tags CACHE_TAG_NESTING_IOTLB), all with IH set
+ * when the unmap freed no table page (domain_unmap_ih()).
  */
 s64 hwpt_paging_unmap(struct hwpt_paging *hp, u64 iova, u64 size);
 /*
