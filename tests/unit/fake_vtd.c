@@ -93,14 +93,41 @@ static void iqt_written(struct fake_vtd *v, u64 iqt)
 	set_reg64(v, DMAR_IQH_REG, (u64)tail << shift);
 }
 
+/* 11.4.6: the command is recorded and done at once (ICC or IVT clear). */
+static void reg_inval(struct fake_vtd *v, u32 off, u64 cmd, u64 busy)
+{
+	u32 iro = ecap_iotlb_offset(reg64(v, DMAR_ECAP_REG));
+
+	if (!(cmd & busy))
+		return;
+	if (v->nr_reg == FAKE_VTD_MAX_REG)
+		unit_failed(__FILE__, __LINE__, "more than %u register invalidations",
+			    FAKE_VTD_MAX_REG);
+	else
+		v->reg[v->nr_reg++] = (struct fake_reg_inval){
+			.reg = off, .cmd = cmd,
+			.iva = off == iro + 8 ? reg64(v, iro) : 0,
+		};
+	set_reg64(v, off, cmd & ~busy);
+}
+
 static void on_write(void *ctx, u32 off, u64 val, unsigned int size)
 {
 	struct fake_vtd *v = ctx;
+	u32 iro = ecap_iotlb_offset(reg64(v, DMAR_ECAP_REG));
 
 	if (off == DMAR_GCMD_REG)
 		gcmd_written(v, val);
 	else if (off == DMAR_IQT_REG)
 		iqt_written(v, val);
+	else if (off == DMAR_CCMD_REG)
+		reg_inval(v, off, val, BIT_ULL(63));	/* ICC */
+	else if (off == iro + 8)
+		reg_inval(v, off, val, BIT_ULL(63));	/* IVT */
+	else if (off == DMAR_FSTS_REG) {
+		v->fsts &= ~(u32)val;			/* RW1CS */
+		set_reg32(v, DMAR_FSTS_REG, v->fsts);
+	}
 }
 
 void fake_vtd_init(struct fake_vtd *v, unsigned int seq, u64 cap, u64 ecap,
@@ -125,6 +152,7 @@ void fake_vtd_init(struct fake_vtd *v, unsigned int seq, u64 cap, u64 ecap,
 void fake_vtd_clear(struct fake_vtd *v)
 {
 	v->nr_descs = 0;
+	v->nr_reg = 0;
 }
 
 unsigned int fake_vtd_descs(const struct fake_vtd *v, struct qi_desc *out,

@@ -21,8 +21,11 @@
 #define CAP_BASE	0x00090080002f0402ULL
 #define CAP_ESRTPS_BIT	0x8000000000000000ULL	/* bit 63 */
 #define CAP_MAMV_BITS	0x003f000000000000ULL	/* bits 53:48 */
+#define CAP_DRD_DWD	0x00c0000000000000ULL	/* bits 55, 54 */
 /* ECAP: C, QI, NEST, PASID, SMTS, SLTS, FLTS. */
 #define ECAP_BASE	0x0000c90004000003ULL
+/* ECAP: C, IRO 0x50 (bits 17:8), no QI: register-based invalidation. */
+#define ECAP_NO_QI	0x0000000000005001ULL
 #define SID		0x0010
 #define RW		(PGTABLE_PROT_READ | PGTABLE_PROT_WRITE)
 
@@ -173,4 +176,53 @@ UNIT_TEST(iommu_unmap_ih_second_stage)
 UNIT_TEST(iommu_unmap_ih_first_stage)
 {
 	unmap_ih_steps(DOMAIN_FIRST_STAGE, true, 0x20036);
+}
+
+/*
+ * Without QI: Linux 7.3.4's __iommu_flush_iotlb(). IOTLB_REG (11.4.6.3):
+ * IVT bit 63, IIRG bits 61:60 (1 global, 3 page), DW bit 48 (CAP.DWD),
+ * never DR; DID bits 47:32. Page-selective of DID 2 with DW:
+ * 0xb001000200000000; global: 0x9001000000000000. IVA_REG (11.4.6.4) is
+ * written as size_order | (addr | ih): IH lands in AM bit 0, bit 6 stays
+ * clear, and an IVA of 0 is not written at all.
+ */
+UNIT_TEST(iommu_register_iotlb_flush)
+{
+	const u32 iotlb = 0x508;	/* ECAP.IRO 0x50: IVA at 0x500 */
+	struct dmar_domain d;
+	struct vtd_device dev;
+
+	fake_hw_reset();
+	fake_vtd_init(&unit, 0, CAP_BASE | CAP_DRD_DWD, ECAP_NO_QI, false);
+	setup_again(false);
+	/* Context-cache global (CIRG 1, bits 62:61), then the IOTLB. */
+	EXPECT_U64(unit.nr_reg, 2);
+	EXPECT_U64(unit.reg[0].reg, 0x28);
+	EXPECT_U64(unit.reg[0].cmd, 0xa000000000000000ULL);
+	EXPECT_U64(unit.reg[1].reg, iotlb);
+	EXPECT_U64(unit.reg[1].cmd, 0x9001000000000000ULL);
+
+	EXPECT_U64(domain_init(&d, &unit.iommu, DOMAIN_SECOND_STAGE, 4), 0);
+	EXPECT_U64(vtd_device_init(&dev, &unit.iommu, SID), 0);
+	EXPECT_U64(device_attach(&dev, &d), 0);
+	EXPECT_U64(domain_map(&d, 0x1000, 0x5000, 0x3000, RW), 0);
+	fake_vtd_clear(&unit);
+	/* Leaf only, AM 1 at 0x2000: 0x2000 | 1 | 1, no bit 6. */
+	EXPECT_U64(domain_unmap(&d, 0x2000, 0x2000), 0x2000);
+	EXPECT_U64(unit.nr_reg, 1);
+	EXPECT_U64(unit.reg[0].reg, iotlb);
+	EXPECT_U64(unit.reg[0].cmd, 0xb001000200000000ULL);
+	EXPECT_U64(unit.reg[0].iva, 0x2001);
+	/* Tables freed, IH 0: the address and AM 0. */
+	fake_vtd_clear(&unit);
+	EXPECT_U64(domain_unmap(&d, 0x1000, 0x1000), 0x1000);
+	EXPECT_U64(unit.nr_reg, 1);
+	EXPECT_U64(unit.reg[0].iva, 0x1000);
+	/* IOVA 0, AM 0, IH 0: IVA_REG keeps what it held. */
+	EXPECT_U64(domain_map(&d, 0, 0x5000, 0x1000, RW), 0);
+	fake_vtd_clear(&unit);
+	EXPECT_U64(domain_unmap(&d, 0, 0x1000), 0x1000);
+	EXPECT_U64(unit.nr_reg, 1);
+	EXPECT_U64(unit.reg[0].cmd, 0xb001000200000000ULL);
+	EXPECT_U64(unit.reg[0].iva, 0x1000);
 }
