@@ -73,7 +73,9 @@ static void iqt_written(struct fake_vtd *v, u64 iqt)
 	unsigned int tail = iqt >> shift;
 	u8 *ring = hw_phys_to_virt(iqa & ~0xfffULL);
 
-	if (!(reg32(v, DMAR_GSTS_REG) & GSTS_QIES) || !ring)
+	/* 6.5.2: nothing is fetched while IQE or ITE is pending. */
+	if (!(reg32(v, DMAR_GSTS_REG) & GSTS_QIES) || !ring ||
+	    (v->fsts & (FSTS_IQE | FSTS_ITE)))
 		return;
 	for (; head != tail; head = (head + 1) % slots) {
 		struct qi_desc d = { 0 };
@@ -85,12 +87,19 @@ static void iqt_written(struct fake_vtd *v, u64 iqt)
 			break;
 		}
 		v->descs[v->nr_descs++] = d;
+		if (v->reject_count &&
+		    (d.qw0 & QI_TYPE_BITS) == v->reject_type) {
+			v->reject_count--;
+			v->fsts |= FSTS_IQE;
+			set_reg32(v, DMAR_FSTS_REG, v->fsts);
+			break;		/* the head stays on it */
+		}
 		if (v->fetched)
 			v->fetched(v, &d);
 		if ((d.qw0 & QI_TYPE_BITS) == WAIT_TYPE)
 			run_wait(&d);
 	}
-	set_reg64(v, DMAR_IQH_REG, (u64)tail << shift);
+	set_reg64(v, DMAR_IQH_REG, (u64)head << shift);
 }
 
 /* 11.4.6: the command is recorded and done at once (ICC or IVT clear). */

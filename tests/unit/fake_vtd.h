@@ -7,7 +7,9 @@
  * write their status data, and IQH catches up with IQT (VT-d 6.5.2). So
  * qi_submit_sync() works on the host and tests compare the exact
  * descriptors the driver emitted. Register-based invalidations (11.4.6)
- * complete at once and are recorded too; FSTS is write-1-to-clear.
+ * complete at once and are recorded too; FSTS is write-1-to-clear. A test
+ * may have descriptors of one type rejected: IQE is set and the head stays
+ * on the descriptor until software clears IQE and writes IQT (6.5.2.11).
  */
 #ifndef VTDTEST_UNIT_FAKE_VTD_H
 #define VTDTEST_UNIT_FAKE_VTD_H
@@ -34,6 +36,9 @@ struct fake_vtd {
 	unsigned int nr_reg;
 	struct fake_reg_inval reg[FAKE_VTD_MAX_REG];
 	u32 fsts;				/* FSTS as the unit holds it */
+	/* The next @reject_count descriptors of @reject_type raise IQE. */
+	u64 reject_type;
+	unsigned int reject_count;
 	/* Called as the unit fetches each descriptor, when set. */
 	void (*fetched)(struct fake_vtd *v, const struct qi_desc *d);
 };

@@ -13,6 +13,7 @@
  *   hi = AW bits 2:0 (4-level: 2) | DID bits 23:8 (2: 0x200).
  */
 #include "drivers/iommu/intel/iommu.h"
+#include "lib/ktap.h"
 #include "tests/unit/fake_hw.h"
 #include "tests/unit/fake_vtd.h"
 #include "tests/unit/unit.h"
@@ -225,4 +226,70 @@ UNIT_TEST(iommu_register_iotlb_flush)
 	EXPECT_U64(unit.nr_reg, 1);
 	EXPECT_U64(unit.reg[0].cmd, 0xb001000200000000ULL);
 	EXPECT_U64(unit.reg[0].iva, 0x1000);
+}
+
+/*
+ * domain_context_clear_one() is void: with the context-cache descriptor
+ * rejected (IQE), the IOTLB flush is still made and the entry cleared.
+ */
+UNIT_TEST(iommu_legacy_detach_flush_failure)
+{
+	const u64 want[] = { 0x0000001000020031ULL, 0x20022 };
+	struct dmar_domain d;
+	struct vtd_device dev;
+	const char *out;
+
+	fake_hw_reset();
+	fake_vtd_init(&unit, 0, CAP_BASE, ECAP_BASE, false);
+	EXPECT_U64(domain_init(&d, &unit.iommu, DOMAIN_SECOND_STAGE, 4), 0);
+	EXPECT_U64(vtd_device_init(&dev, &unit.iommu, SID), 0);
+	EXPECT_U64(device_attach(&dev, &d), 0);
+	ctx = iommu_context_entry(&unit.iommu, SID);
+	fake_vtd_clear(&unit);
+	unit.reject_type = 1;
+	unit.reject_count = 1;
+	unit_capture_begin();
+	EXPECT_U64(device_detach(&dev), 0);
+	out = unit_capture_end();
+	EXPECT_CONTAINS(out, "an invalidation of domain_context_clear_one() failed (-22)");
+	expect_descs(want, ARRAY_SIZE(want));
+	EXPECT_U64(ctx->lo, 0);
+	EXPECT_U64(ctx->hi, 0);
+	EXPECT(!dev.domain);
+	EXPECT_U64(d.nr_attached, 0);
+}
+
+/*
+ * context_present_cache_flush() is void as well: in caching mode a
+ * rejected context-cache flush leaves the new entry present and the
+ * device attached, and the IOTLB flush of the new DID is still made.
+ */
+UNIT_TEST(iommu_legacy_attach_flush_failure)
+{
+	const u64 want[] = { 0x0000001000000031ULL, 0x20022 };
+	struct dmar_domain d;
+	struct vtd_device dev;
+	struct ktap_case c;
+
+	fake_hw_reset();
+	fake_vtd_init(&unit, 0, CAP_BASE | CAP_CM, ECAP_BASE, false);
+	EXPECT_U64(domain_init(&d, &unit.iommu, DOMAIN_SECOND_STAGE, 4), 0);
+	EXPECT_U64(vtd_device_init(&dev, &unit.iommu, SID), 0);
+	unit.reject_type = 1;
+	unit.reject_count = 1;
+	unit_capture_begin();
+	ktap_reset();
+	ktap_case_init(&c, "attach");
+	EXPECT_U64(device_attach(&dev, &d), 0);
+	/* The case being run fails: a lost invalidation is never a pass. */
+	EXPECT_U64(c.result, KTAP_FAIL);
+	EXPECT_CONTAINS(c.failure, "unit 0: an invalidation of context_present_cache_flush() failed (-22)");
+	ktap_case_report(&c);
+	unit_capture_end();
+	ktap_reset();
+	expect_descs(want, ARRAY_SIZE(want));
+	ctx = iommu_context_entry(&unit.iommu, SID);
+	EXPECT_U64(ctx->lo, d.pgt.root_phys | 1);
+	EXPECT(dev.domain == &d);
+	EXPECT_U64(d.nr_attached, 1);
 }

@@ -839,3 +839,84 @@ UNIT_TEST(nested_parent_unmap_ih)
 	EXPECT_U64(hwpt_paging_unmap(&parent, 0x1000, 0x1000), 0x1000);
 	expect_descs(dsi, ARRAY_SIZE(dsi));
 }
+
+/*
+ * Linux 7.3.4's pasid_flush_caches() is void: a failed flush after the
+ * entry went present leaves it present and the domain attached, and the
+ * flush after it is still made. Here the PASID-cache descriptor raises
+ * IQE (the fake unit rejects it) in caching mode.
+ */
+UNIT_TEST(nested_setup_flush_failure_keeps_entry)
+{
+	const u64 want[][2] = {
+		{ 0x0000001000000031ULL, 0 },	/* context-cache, device SID_A */
+		{ 0x22, 0 },			/* IOTLB domain, DID 0 */
+		{ 0x30017, 0 },			/* PASID-cache: rejected */
+		{ 0x30026, 0 },			/* PASID IOTLB all: still sent */
+	};
+	const char *out;
+
+	setup(CAP_BASE | CAP_CM_BIT, ECAP_BASE, &s1_plain);
+	unit.reject_type = 7;
+	unit.reject_count = 1;
+	unit_capture_begin();
+	EXPECT_U64(hwpt_attach(&dev_a, 0, NESTED(&nd), NONE), 0);
+	out = unit_capture_end();
+	EXPECT_CONTAINS(out, "unit 0: an invalidation of pasid_flush_caches() failed (-22)");
+	expect_descs(want, ARRAY_SIZE(want));
+	expect_entry(&dev_a, 0, parent.domain.pgt.root_phys | 0xc9, 3,
+		     0x12345000);
+	EXPECT_U64(nd.nr_attached, 1);
+	EXPECT_U64(unit.fsts, 0);		/* IQE recovered */
+}
+
+/*
+ * intel_pasid_tear_down_entry() and device_block_translation() are void:
+ * a replace whose teardown flush fails still makes the other flush, clears
+ * the old entry and sets up the new one.
+ */
+UNIT_TEST(nested_teardown_flush_failure_goes_on)
+{
+	const struct iommu_hwpt_vtd_s1 s1 = {
+		.pgtbl_addr = 0x2222000, .addr_width = 48,
+	};
+	const u64 want[][2] = {
+		{ 0x30017, 0 },	/* PASID-cache, old DID 3: rejected */
+		{ 0x30022, 0 },	/* IOTLB domain-selective, old DID 3 */
+	};
+	const u64 pasid_want[][2] = {
+		{ 0x0000000500030017ULL, 0 },	/* PASID 5: rejected */
+		{ 0x30022, 0 },
+	};
+	const char *out;
+
+	setup(CAP_BASE, ECAP_BASE, &s1_plain);
+	EXPECT_U64(nested_domain_alloc(&nd2, &parent, 0, IOMMU_HWPT_DATA_VTD_S1,
+				       &s1), 0);
+	EXPECT_U64(hwpt_attach(&dev_a, 0, NESTED(&nd), NONE), 0);
+	fake_vtd_clear(&unit);
+	unit.reject_type = 7;
+	unit.reject_count = 1;
+	unit_capture_begin();
+	EXPECT_U64(hwpt_attach(&dev_a, 0, NESTED(&nd2), NESTED(&nd)), 0);
+	out = unit_capture_end();
+	EXPECT_CONTAINS(out, "an invalidation of intel_pasid_tear_down_entry() failed (-22)");
+	expect_descs(want, ARRAY_SIZE(want));
+	expect_entry(&dev_a, 0, parent.domain.pgt.root_phys | 0xc9, 4,
+		     0x2222000);
+	EXPECT_U64(nd.nr_attached, 0);
+	EXPECT_U64(nd2.nr_attached, 1);
+
+	/* A PASID: domain_setup_nested()'s teardown is void too. */
+	EXPECT_U64(hwpt_attach(&dev_a, 5, NESTED(&nd), NONE), 0);
+	fake_vtd_clear(&unit);
+	unit.reject_count = 1;
+	unit_capture_begin();
+	EXPECT_U64(hwpt_attach(&dev_a, 5, NESTED(&nd2), NESTED(&nd)), 0);
+	unit_capture_end();
+	expect_descs(pasid_want, ARRAY_SIZE(pasid_want));
+	expect_entry(&dev_a, 5, parent.domain.pgt.root_phys | 0xc9, 4,
+		     0x2222000);
+	EXPECT_U64(nd.nr_attached, 0);
+	EXPECT_U64(nd2.nr_attached, 2);
+}

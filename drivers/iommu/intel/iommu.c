@@ -569,15 +569,27 @@ static void note_detached(struct dmar_domain *d, struct vtd_device *dev,
 	}
 }
 
-/* domain_context_mapping_one(): caching mode flushes the non-present entry. */
-static int flush_new_context(struct intel_iommu *iommu, u16 sid, u16 did)
+/*
+ * A context entry made present (Linux 7.3.4): caching mode flushes the
+ * non-present entry the unit may hold, device-selective context-cache
+ * with DID 0 and domain-selective IOTLB of @did, in
+ * context_present_cache_flush() (legacy; else the write buffer) and
+ * device_pasid_table_setup() (scalable, DID 0; else nothing). Both are
+ * void: the attach goes on whatever the flushes did.
+ */
+static void flush_new_context(struct intel_iommu *iommu, u16 sid, u16 did)
 {
-	int ret;
+	const char *fn = iommu->sm ? "device_pasid_table_setup()" :
+				     "context_present_cache_flush()";
 
-	if (!(iommu->cap & CAP_CM))
-		return flush_write_buffer(iommu);
-	ret = flush_context(iommu, QI_CC_DEVICE, 0, sid);
-	return ret ? ret : flush_iotlb(iommu, QI_IOTLB_DOMAIN, did, 0, 0, false);
+	if (iommu->cap & CAP_CM) {
+		flush_unchecked(iommu, flush_context(iommu, QI_CC_DEVICE, 0, sid),
+				fn);
+		flush_unchecked(iommu, flush_iotlb(iommu, QI_IOTLB_DOMAIN, did, 0,
+						   0, false), fn);
+	} else if (!iommu->sm) {
+		flush_unchecked(iommu, flush_write_buffer(iommu), fn);
+	}
 }
 
 /*
@@ -614,7 +626,8 @@ static int attach_legacy(struct vtd_device *dev, struct dmar_domain *d)
 	hw_wmb();
 	ce->lo |= CTX_P;
 	iommu_flush_line(iommu, ce, sizeof(*ce));
-	return flush_new_context(iommu, dev->sid, d->did);
+	flush_new_context(iommu, dev->sid, d->did);
+	return 0;
 }
 
 /*
@@ -638,7 +651,8 @@ int iommu_setup_sm_context(struct vtd_device *dev)
 	hw_wmb();
 	ce->val[0] |= SMCTX_P;
 	iommu_flush_line(iommu, ce, sizeof(*ce));
-	return flush_new_context(iommu, dev->sid, 0);
+	flush_new_context(iommu, dev->sid, 0);
+	return 0;
 }
 
 static int setup_pasid_entry(struct vtd_device *dev, u32 pasid,
@@ -709,14 +723,15 @@ int device_detach_pasid(struct vtd_device *dev, u32 pasid,
  * domain_context_clear_one() (Linux 7.3.4, since commit c1e4f1dccbe9):
  * clear P and write the line back, then intel_context_flush_no_pasid():
  * device-selective context-cache and domain-selective IOTLB invalidation
- * with the old DID; only then the whole entry is cleared.
+ * with the old DID; only then the whole entry is cleared. All of it is
+ * void: both flushes are made and the entry cleared whatever they did.
  */
 static int detach_legacy(struct vtd_device *dev)
 {
+	static const char fn[] = "domain_context_clear_one()";
 	struct intel_iommu *iommu = dev->iommu;
 	struct context_entry *ce = iommu_context_entry(iommu, dev->sid);
 	u16 did;
-	int ret;
 
 	if (!ce || !(ce->lo & CTX_P))
 		return -ENODEV;
@@ -724,13 +739,14 @@ static int detach_legacy(struct vtd_device *dev)
 	ce->lo &= ~CTX_P;
 	hw_wmb();
 	iommu_flush_line(iommu, ce, sizeof(*ce));
-	ret = flush_context(iommu, QI_CC_DEVICE, did, dev->sid);
-	if (!ret)
-		ret = flush_iotlb(iommu, QI_IOTLB_DOMAIN, did, 0, 0, false);
+	flush_unchecked(iommu, flush_context(iommu, QI_CC_DEVICE, did, dev->sid),
+			fn);
+	flush_unchecked(iommu, flush_iotlb(iommu, QI_IOTLB_DOMAIN, did, 0, 0,
+					   false), fn);
 	ce->lo = 0;
 	ce->hi = 0;
 	iommu_flush_line(iommu, ce, sizeof(*ce));
-	return ret;
+	return 0;
 }
 
 int device_detach(struct vtd_device *dev)

@@ -213,7 +213,10 @@ int vtd_device_init(struct vtd_device *dev, struct intel_iommu *iommu,
 void vtd_device_release(struct vtd_device *dev);
 /* Attaches the RID (legacy) or RID_PASID (scalable) to @d. */
 int device_attach(struct vtd_device *dev, struct dmar_domain *d);
-/* Detaches in Linux's teardown and flush order. */
+/*
+ * Detaches in Linux's teardown and flush order. Attach and detach return
+ * no flush failure: Linux's are void there (flush_unchecked()).
+ */
 int device_detach(struct vtd_device *dev);
 /* Attaches @pasid of @dev to @d (scalable mode only). */
 int device_attach_pasid(struct vtd_device *dev, u32 pasid,

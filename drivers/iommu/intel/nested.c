@@ -337,14 +337,18 @@ static int nested_compatible(const struct nested_domain *nd,
 	return nd->parent->domain.iommu == dev->iommu ? 0 : -EINVAL;
 }
 
-/* intel_nested_attach_dev(): block first, then check, then set up. */
+/*
+ * intel_nested_attach_dev(): block first (device_block_translation() is
+ * void: the attach goes on whatever the teardown met), then check, then
+ * set up.
+ */
 static int nested_attach_dev(struct nested_domain *nd, struct vtd_device *dev,
 			     struct hwpt_attached old)
 {
-	int ret = block_translation(dev, IOMMU_NO_PASID, old);
+	int ret;
 
-	if (!ret)
-		ret = nested_compatible(nd, dev);
+	block_translation(dev, IOMMU_NO_PASID, old);
+	ret = nested_compatible(nd, dev);
 	return ret ? ret : nested_setup(nd, dev, IOMMU_NO_PASID);
 }
 
@@ -360,9 +364,11 @@ static int nested_set_dev_pasid(struct nested_domain *nd,
 	if (nd->parent->dirty_ops)
 		return -EINVAL;
 	ret = nested_compatible(nd, dev);
-	if (!ret)
-		ret = block_translation(dev, pasid, old);
-	return ret ? ret : nested_setup(nd, dev, pasid);
+	if (ret)
+		return ret;
+	/* domain_setup_nested(): the teardown of @old is void. */
+	block_translation(dev, pasid, old);
+	return nested_setup(nd, dev, pasid);
 }
 
 /*
@@ -372,18 +378,17 @@ static int nested_set_dev_pasid(struct nested_domain *nd,
 static int paging_attach(struct hwpt_paging *hp, struct vtd_device *dev,
 			 u32 pasid, struct hwpt_attached old)
 {
-	int ret;
-
 	if (pasid == IOMMU_NO_PASID) {
-		ret = block_translation(dev, pasid, old);
-		return ret ? ret : device_attach(dev, &hp->domain);
+		block_translation(dev, pasid, old);
+		return device_attach(dev, &hp->domain);
 	}
 	if (!pasid_supported(dev->iommu))
 		return -EOPNOTSUPP;
 	if (hp->dirty_ops || hp->domain.iommu != dev->iommu)
 		return -EINVAL;
-	ret = block_translation(dev, pasid, old);
-	return ret ? ret : device_attach_pasid(dev, pasid, &hp->domain);
+	/* domain_setup_*(): the teardown of @old is void. */
+	block_translation(dev, pasid, old);
+	return device_attach_pasid(dev, pasid, &hp->domain);
 }
 
 int hwpt_attach(struct vtd_device *dev, u32 pasid, struct hwpt_attached new,

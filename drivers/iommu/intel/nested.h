@@ -174,7 +174,10 @@ int nested_domain_free(struct nested_domain *nd);
  *    @old, then the new entry.
  * Nested: the parent must be on the device's unit (-EINVAL), then
  * pasid_setup_nested()'s checks and codes. After a failure past the
- * teardown the (device, PASID) is blocked: nothing is attached.
+ * teardown the (device, PASID) is blocked: nothing is attached. As in
+ * Linux, the flushes of the teardown and of the new entry decide nothing:
+ * a failed one fails the running case (flush_unchecked()) and the attach
+ * goes on.
  */
 int hwpt_attach(struct vtd_device *dev, u32 pasid, struct hwpt_attached new,
 		struct hwpt_attached old);

@@ -86,18 +86,25 @@ struct pasid_entry *pasid_get_entry(struct pasid_table *t, u32 pasid,
 	return table ? &table[pasid & (PASID_TABLE_ENTRIES - 1)] : NULL;
 }
 
-/* pasid_flush_caches() in Linux. */
-static int flush_new_entry(struct intel_iommu *iommu, struct pasid_entry *pe,
-			   u32 pasid, u16 did)
+/*
+ * pasid_flush_caches() (pasid.c, Linux 7.3.4): void, like every flush
+ * after a setup, so the entry stays present and the setup succeeds
+ * whatever the flushes did (flush_unchecked()).
+ */
+static void flush_new_entry(struct intel_iommu *iommu, struct pasid_entry *pe,
+			    u32 pasid, u16 did)
 {
-	int ret;
+	static const char fn[] = "pasid_flush_caches()";
 
 	flush_line(iommu, pe, sizeof(*pe));
-	if (!(iommu->cap & CAP_CM))
-		return flush_write_buffer(iommu);
-	ret = flush_pasid_cache(iommu, QI_PC_PASID, did, pasid);
-	return ret ? ret : flush_piotlb(iommu, QI_PIOTLB_PASID, did, pasid, 0, 0,
-					false);
+	if (!(iommu->cap & CAP_CM)) {
+		flush_unchecked(iommu, flush_write_buffer(iommu), fn);
+		return;
+	}
+	flush_unchecked(iommu, flush_pasid_cache(iommu, QI_PC_PASID, did, pasid),
+			fn);
+	flush_unchecked(iommu, flush_piotlb(iommu, QI_PIOTLB_PASID, did, pasid,
+					    0, 0, false), fn);
 }
 
 /* The common start: an entry that exists and is not in use. */
@@ -124,7 +131,8 @@ static int make_present(struct intel_iommu *iommu, struct pasid_table *t,
 	hw_wmb();
 	pe->val[0] |= PE0_P;
 	print_entry(iommu, t, pasid, pe);
-	return flush_new_entry(iommu, pe, pasid, did);
+	flush_new_entry(iommu, pe, pasid, did);
+	return 0;
 }
 
 static u64 pwsnp(const struct intel_iommu *iommu)
@@ -254,15 +262,17 @@ int pasid_setup_nested(struct intel_iommu *iommu, struct pasid_table *t,
 /*
  * intel_pasid_tear_down_entry(): clear P, flush the line, PASID-cache
  * (PASID selective, old DID), then the IOTLB the old type used, then zero
- * the entry.
+ * the entry. Linux's is void: every flush is made whatever the one before
+ * did, and the entry is cleared all the same (flush_unchecked()). -ENODEV
+ * when no entry is present (Linux warns and returns).
  */
 int pasid_tear_down_entry(struct intel_iommu *iommu, struct pasid_table *t,
 			  u32 pasid)
 {
+	static const char fn[] = "intel_pasid_tear_down_entry()";
 	struct pasid_entry *pe = pasid_get_entry(t, pasid, false);
 	u64 pgtt;
 	u16 did;
-	int ret;
 
 	if (!pe || !(pe->val[0] & PE0_P))
 		return -ENODEV;
@@ -272,13 +282,16 @@ int pasid_tear_down_entry(struct intel_iommu *iommu, struct pasid_table *t,
 	hw_wmb();
 	flush_line(iommu, pe, sizeof(*pe));
 	print_entry(iommu, t, pasid, pe);
-	ret = flush_pasid_cache(iommu, QI_PC_PASID, did, pasid);
-	if (!ret && (pgtt == PGTT_PASS_THROUGH || pgtt == PGTT_FIRST_STAGE))
-		ret = flush_piotlb(iommu, QI_PIOTLB_PASID, did, pasid, 0, 0, false);
-	else if (!ret)
-		ret = flush_iotlb(iommu, QI_IOTLB_DOMAIN, did, 0, 0, false);
+	flush_unchecked(iommu, flush_pasid_cache(iommu, QI_PC_PASID, did, pasid),
+			fn);
+	if (pgtt == PGTT_PASS_THROUGH || pgtt == PGTT_FIRST_STAGE)
+		flush_unchecked(iommu, flush_piotlb(iommu, QI_PIOTLB_PASID, did,
+						    pasid, 0, 0, false), fn);
+	else
+		flush_unchecked(iommu, flush_iotlb(iommu, QI_IOTLB_DOMAIN, did,
+						   0, 0, false), fn);
 	memset(pe, 0, sizeof(*pe));
 	flush_line(iommu, pe, sizeof(*pe));
 	print_entry(iommu, t, pasid, pe);
-	return ret;
+	return 0;
 }

@@ -60,7 +60,11 @@ int pasid_setup_pass_through(struct intel_iommu *iommu, struct pasid_table *t,
 			     u32 pasid);
 int pasid_setup_nested(struct intel_iommu *iommu, struct pasid_table *t,
 		       u32 pasid, const struct pasid_nested_cfg *cfg);
-/* Clears the entry and flushes in Linux's teardown order. */
+/*
+ * Clears the entry and flushes in Linux's teardown order; 0, or -ENODEV
+ * when no entry is present. Flush failures are flush_unchecked()'s, as
+ * the setups' are: those return 0 once the entry is present.
+ */
 int pasid_tear_down_entry(struct intel_iommu *iommu, struct pasid_table *t,
 			  u32 pasid);
 
