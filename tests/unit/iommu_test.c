@@ -13,6 +13,7 @@
  *   hi = AW bits 2:0 (4-level: 2) | DID bits 23:8 (2: 0x200).
  */
 #include "drivers/iommu/intel/iommu.h"
+#include "lib/errno.h"
 #include "lib/ktap.h"
 #include "tests/unit/fake_hw.h"
 #include "tests/unit/fake_vtd.h"
@@ -292,4 +293,141 @@ UNIT_TEST(iommu_legacy_attach_flush_failure)
 	EXPECT_U64(ctx->lo, d.pgt.root_phys | 1);
 	EXPECT(dev.domain == &d);
 	EXPECT_U64(d.nr_attached, 1);
+}
+
+/*
+ * intel_iommu_enforce_cache_coherency_fs() (Linux 7.3.4) on a first-stage
+ * domain, DID 2, on a non-coherent unit (ECAP.C clear) with ECAP.SC:
+ * every RID_PASID entry of the domain gets PGSNP (val[1] bit 24,
+ * 0x1000000), newest attach first, then intel_pasid_flush_present(): the
+ * entry's line, PASID-cache PASID-selective (type 7, gran 1) of DID 2 and
+ * PASID 0: 0x20017, PASID-based IOTLB whole PASID (type 6, gran 2):
+ * 0x20026, one submission each. A first-stage entry: val[0] = AW 2 (0x8)
+ * | PGTT 1 (0x40) | P = 0x49, val[1] = DID, val[2] = the table.
+ */
+#define ECAP_SC_BIT	0x80ULL				/* bit 7 */
+#define ECAP_FS_SNOOP	((ECAP_BASE & ~1ULL) | ECAP_SC_BIT)	/* no C */
+#define SID_B		0x0018
+#define PGSNP		0x1000000ULL
+
+static struct vtd_device *snoop_dev[2];
+static u64 pgsnp_seen[4][2];
+static unsigned int nr_pc;
+
+/* At each PASID-cache flush: which RID_PASID entries have PGSNP. */
+static void note_pgsnp(struct fake_vtd *v, const struct qi_desc *d)
+{
+	if ((d->qw0 & 0xf) != 7 || nr_pc == ARRAY_SIZE(pgsnp_seen))
+		return;
+	for (unsigned int i = 0; i < 2; i++)
+		pgsnp_seen[nr_pc][i] =
+			pasid_get_entry(&snoop_dev[i]->pasid, 0, false)->val[1] &
+			PGSNP;
+	nr_pc++;
+}
+
+static const u64 *pasid_val(struct vtd_device *dev, u32 pasid)
+{
+	return pasid_get_entry(&dev->pasid, pasid, false)->val;
+}
+
+UNIT_TEST(iommu_first_stage_enforce_coherency)
+{
+	const u64 want[] = { 0x20017, 0x20026, 0x20017, 0x20026 };
+	struct vtd_device dev, dev_b, dev_c;
+	struct dmar_domain d;
+	u64 clflushes;
+
+	fake_hw_reset();
+	fake_vtd_init(&unit, 0, CAP_BASE, ECAP_FS_SNOOP, true);
+	EXPECT_U64(domain_init(&d, &unit.iommu, DOMAIN_FIRST_STAGE, 4), 0);
+	EXPECT_U64(vtd_device_init(&dev, &unit.iommu, SID), 0);
+	EXPECT_U64(vtd_device_init(&dev_b, &unit.iommu, SID_B), 0);
+	EXPECT_U64(device_attach(&dev, &d), 0);
+	EXPECT_U64(device_attach(&dev_b, &d), 0);
+	EXPECT_U64(device_attach_pasid(&dev, 5, &d), 0);
+	EXPECT_U64(pasid_val(&dev, 0)[1], 2);
+
+	snoop_dev[0] = &dev;
+	snoop_dev[1] = &dev_b;
+	nr_pc = 0;
+	fake_vtd_clear(&unit);
+	unit.fetched = note_pgsnp;
+	clflushes = fake_hw_clflush_count();
+	EXPECT(domain_enforce_cache_coherency(&d));
+	unit.fetched = NULL;
+	expect_descs(want, ARRAY_SIZE(want));
+	EXPECT_U64(fake_vtd_submissions(&unit), 4);
+	/* One 64-byte line per entry. */
+	EXPECT_U64(fake_hw_clflush_count() - clflushes, 2);
+	/* dev_b (attached last) first: its PGSNP alone at the first flush. */
+	EXPECT_U64(nr_pc, 2);
+	EXPECT_U64(pgsnp_seen[0][0], 0);
+	EXPECT_U64(pgsnp_seen[0][1], PGSNP);
+	EXPECT_U64(pgsnp_seen[1][0], PGSNP);
+	EXPECT_U64(pasid_val(&dev, 0)[0], 0x49);
+	EXPECT_U64(pasid_val(&dev, 0)[1], PGSNP | 2);
+	EXPECT_U64(pasid_val(&dev, 0)[2], d.pgt.root_phys);
+	EXPECT_U64(pasid_val(&dev_b, 0)[1], PGSNP | 2);
+	/* PASID 5 is on dev_pasids, which Linux does not walk. */
+	EXPECT_U64(pasid_val(&dev, 5)[1], 2);
+
+	/* Granted for good: nothing more to do. */
+	fake_vtd_clear(&unit);
+	EXPECT(domain_enforce_cache_coherency(&d));
+	EXPECT_U64(unit.nr_descs, 0);
+
+	/* Entries set up from now on: PASID_FLAG_PAGE_SNOOP. */
+	EXPECT_U64(vtd_device_init(&dev_c, &unit.iommu, 0x0020), 0);
+	EXPECT_U64(device_attach(&dev_c, &d), 0);
+	EXPECT_U64(pasid_val(&dev_c, 0)[1], PGSNP | 2);
+	EXPECT_U64(device_attach_pasid(&dev_b, 7, &d), 0);
+	EXPECT_U64(pasid_val(&dev_b, 7)[1], PGSNP | 2);
+	/* No SNP in first-stage leaves: P | U/S | A | R/W | D (0x67). */
+	EXPECT_U64(domain_map(&d, 0x1000, 0x5000, 0x1000, RW), 0);
+	EXPECT_U64(*pgtable_leaf(&d.pgt, 0x1000, NULL), 0x5067);
+}
+
+/* Without ECAP.SC only a domain with no RID attached is granted. */
+UNIT_TEST(iommu_first_stage_enforce_needs_sc)
+{
+	struct dmar_domain d, pt;
+	struct vtd_device dev;
+
+	fake_hw_reset();
+	fake_vtd_init(&unit, 0, CAP_BASE, ECAP_BASE, true);
+	EXPECT_U64(domain_init(&d, &unit.iommu, DOMAIN_FIRST_STAGE, 4), 0);
+	EXPECT_U64(vtd_device_init(&dev, &unit.iommu, SID), 0);
+	EXPECT_U64(device_attach(&dev, &d), 0);
+	fake_vtd_clear(&unit);
+	EXPECT(!domain_enforce_cache_coherency(&d));
+	EXPECT(!d.force_snooping);
+	EXPECT_U64(unit.nr_descs, 0);
+	EXPECT_U64(pasid_val(&dev, 0)[1], 2);
+	EXPECT_U64(device_detach(&dev), 0);
+	/* Nothing on the devices list: granted, and no attach check after. */
+	EXPECT(domain_enforce_cache_coherency(&d));
+	EXPECT_U64(device_attach(&dev, &d), 0);
+	EXPECT_U64(pasid_val(&dev, 0)[1], PGSNP | 2);
+
+	/* Pass-through (ECAP.PT, bit 6) has no enforce_cache_coherency op. */
+	unit.iommu.ecap |= 0x40;
+	EXPECT_U64(domain_init(&pt, &unit.iommu, DOMAIN_PASS_THROUGH, 0), 0);
+	EXPECT(!domain_enforce_cache_coherency(&pt));
+}
+
+/* Legacy mode: a second-stage domain forcing snooping needs ECAP.SC. */
+UNIT_TEST(iommu_legacy_force_snooping_needs_sc)
+{
+	struct vtd_device dev;
+	struct dmar_domain d;
+
+	fake_hw_reset();
+	fake_vtd_init(&unit, 0, CAP_BASE, ECAP_BASE, false);
+	EXPECT_U64(domain_init(&d, &unit.iommu, DOMAIN_SECOND_STAGE, 4), 0);
+	EXPECT_U64(vtd_device_init(&dev, &unit.iommu, SID), 0);
+	EXPECT(domain_enforce_cache_coherency(&d));
+	EXPECT_U64(device_attach(&dev, &d), -EINVAL);
+	EXPECT(!iommu_context_entry(&unit.iommu, SID)->lo);
+	EXPECT(!dev.domain);
 }

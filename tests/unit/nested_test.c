@@ -261,28 +261,49 @@ UNIT_TEST(nested_parent_refuses_read_only)
 	EXPECT_U64(leaf ? *leaf : 0, 0x6001);		/* R */
 }
 
+/*
+ * intel_iommu_enforce_cache_coherency_ss() (Linux 7.3.4): refused only
+ * when a device attached on its RID sits behind a unit without ECAP.SC
+ * (domain_support_force_snooping()); then SNP (bit 11, 0x800) on every
+ * leaf mapped from now on, not on those mapped before. An attach of a
+ * domain forcing snooping to a unit without SC is refused
+ * (paging_domain_compatible_second_stage()).
+ */
 UNIT_TEST(nested_parent_cache_coherency)
 {
 	u64 *leaf;
 
-	fake_hw_reset();
-	fake_vtd_init(&unit, 0, CAP_BASE, ECAP_BASE, true);
-	EXPECT_U64(hwpt_paging_alloc(&parent, &unit.iommu, NEST_PARENT), 0);
-	EXPECT(!hwpt_paging_enforce_cache_coherency(&parent));	/* no SC */
+	/* No SC, nothing attached: the empty devices list refuses nothing. */
+	setup(CAP_BASE, ECAP_BASE, &s1_plain);
+	EXPECT(hwpt_paging_enforce_cache_coherency(&parent));
+	EXPECT_U64(hwpt_attach(&dev_b, 0, PAGING(&parent), NONE), -EINVAL);
+	EXPECT_U64(hwpt_attach(&dev_a, 0, NESTED(&nd), NONE), -EINVAL);
+	EXPECT_U64(hwpt_attach(&dev_a, 5, NESTED(&nd), NONE), -EINVAL);
+	EXPECT(!present(&dev_a, 0));
+	EXPECT(!present(&dev_b, 0));
 
-	fake_hw_reset();
-	fake_vtd_init(&unit, 0, CAP_BASE, ECAP_BASE | ECAP_SC_BIT, true);
-	EXPECT_U64(hwpt_paging_alloc(&parent, &unit.iommu, NEST_PARENT), 0);
+	/* No SC and a device on the RID: refused. */
+	setup(CAP_BASE, ECAP_BASE, &s1_plain);
+	EXPECT_U64(hwpt_attach(&dev_b, 0, PAGING(&parent), NONE), 0);
+	EXPECT(!hwpt_paging_enforce_cache_coherency(&parent));
+	EXPECT(!parent.domain.force_snooping);
+	/* On a PASID only: not on the devices list, not asked. */
+	EXPECT_U64(hwpt_detach(&dev_b, 0, PAGING(&parent)), 0);
+	EXPECT_U64(hwpt_attach(&dev_b, 5, PAGING(&parent), NONE), 0);
 	EXPECT(hwpt_paging_enforce_cache_coherency(&parent));
-	EXPECT(hwpt_paging_enforce_cache_coherency(&parent));
+
+	setup(CAP_BASE, ECAP_BASE | ECAP_SC_BIT, &s1_plain);
 	EXPECT_U64(hwpt_paging_map(&parent, 0x1000, 0x5000, 0x1000, RW), 0);
+	EXPECT_U64(hwpt_attach(&dev_b, 0, PAGING(&parent), NONE), 0);
+	EXPECT(hwpt_paging_enforce_cache_coherency(&parent));
+	EXPECT(hwpt_paging_enforce_cache_coherency(&parent));
+	EXPECT_U64(hwpt_paging_map(&parent, 0x2000, 0x6000, 0x1000, RW), 0);
 	leaf = pgtable_leaf(&parent.domain.pgt, 0x1000, NULL);
-	EXPECT_U64(leaf ? *leaf : 0, 0x5803);		/* R | W | SNP */
-
-	/* Linux refuses once the second stage has mappings. */
-	EXPECT_U64(hwpt_paging_alloc(&paging, &unit.iommu, NEST_PARENT), 0);
-	EXPECT_U64(hwpt_paging_map(&paging, 0x1000, 0x5000, 0x1000, RW), 0);
-	EXPECT(!hwpt_paging_enforce_cache_coherency(&paging));
+	EXPECT_U64(leaf ? *leaf : 0, 0x5003);		/* mapped before: R | W */
+	leaf = pgtable_leaf(&parent.domain.pgt, 0x2000, NULL);
+	EXPECT_U64(leaf ? *leaf : 0, 0x6803);		/* R | W | SNP */
+	/* A second-stage entry has no PGSNP: P | AW 2 | PGTT 2; DID 2. */
+	expect_entry(&dev_b, 0, parent.domain.pgt.root_phys | 0x89, 2, 0);
 }
 
 UNIT_TEST(nested_alloc_checks)

@@ -487,6 +487,9 @@ int domain_map(struct dmar_domain *d, u64 iova, u64 pa, u64 size,
 
 	if (d->type == DOMAIN_PASS_THROUGH)
 		return -EINVAL;
+	/* vtdss_pt_iommu_set_prot(): PT_FEAT_VTDSS_FORCE_COHERENCE. */
+	if (d->force_snooping && d->type == DOMAIN_SECOND_STAGE)
+		prot |= PGTABLE_PROT_SNP;
 	ret = pgtable_map(&d->pgt, iova, pa, size, prot);
 	if (ret)
 		return ret;
@@ -661,6 +664,9 @@ static int setup_pasid_entry(struct vtd_device *dev, u32 pasid,
 	struct intel_iommu *iommu = dev->iommu;
 	u32 flags = d->pgt.levels == 5 ? PASID_FLAG_FL5LP : 0;
 
+	/* domain_setup_first_level() */
+	if (d->force_snooping)
+		flags |= PASID_FLAG_PAGE_SNOOP;
 	switch (d->type) {
 	case DOMAIN_FIRST_STAGE:
 		return pasid_setup_first_level(iommu, &dev->pasid, pasid,
@@ -675,14 +681,72 @@ static int setup_pasid_entry(struct vtd_device *dev, u32 pasid,
 	return -EINVAL;
 }
 
+int domain_compatible(const struct dmar_domain *d,
+		      const struct vtd_device *dev)
+{
+	if (d->iommu != dev->iommu)
+		return -EINVAL;
+	/* paging_domain_compatible_second_stage(): FORCE_COHERENCE needs SC. */
+	if (d->type == DOMAIN_SECOND_STAGE && d->force_snooping &&
+	    !(dev->iommu->ecap & ECAP_SC))
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * domain_support_force_snooping(): false when a device on the domain's
+ * devices list, those attached on their RID (RID_PASID), sits behind a
+ * unit without ECAP.SC; vtdtest's all sit behind d->iommu.
+ */
+static bool support_force_snooping(const struct dmar_domain *d)
+{
+	if (d->iommu->ecap & ECAP_SC)
+		return true;
+	for (unsigned int i = 0; i < d->nr_attached; i++)
+		if (d->attached[i].pasid == IOMMU_NO_PASID)
+			return false;
+	return true;
+}
+
+bool domain_enforce_cache_coherency(struct dmar_domain *d)
+{
+	switch (d->type) {
+	case DOMAIN_FIRST_STAGE:
+		/* intel_iommu_enforce_cache_coherency_fs() */
+		if (d->force_snooping)
+			return true;
+		if (!support_force_snooping(d))
+			return false;
+		d->force_snooping = true;
+		/* Newest first, as list_add() leaves domain->devices. */
+		for (unsigned int i = d->nr_attached; i--;)
+			if (d->attached[i].pasid == IOMMU_NO_PASID)
+				pasid_setup_page_snoop_control(d->iommu,
+						&d->attached[i].dev->pasid,
+						IOMMU_NO_PASID);
+		return true;
+	case DOMAIN_SECOND_STAGE:
+		/* intel_iommu_enforce_cache_coherency_ss() */
+		if (!support_force_snooping(d))
+			return false;
+		d->force_snooping = true;
+		return true;
+	case DOMAIN_PASS_THROUGH:
+		break;
+	}
+	return false;	/* the identity domain has no such op */
+}
+
 int device_attach_pasid(struct vtd_device *dev, u32 pasid,
 			struct dmar_domain *d)
 {
 	int ret;
 
-	if (!dev->iommu->sm || d->iommu != dev->iommu)
+	if (!dev->iommu->sm)
 		return -EINVAL;
-	ret = iommu_setup_sm_context(dev);
+	ret = domain_compatible(d, dev);
+	if (!ret)
+		ret = iommu_setup_sm_context(dev);
 	if (!ret)
 		ret = setup_pasid_entry(dev, pasid, d);
 	if (!ret)
@@ -696,12 +760,15 @@ int device_attach(struct vtd_device *dev, struct dmar_domain *d)
 
 	if (dev->domain)
 		return -EBUSY;
-	if (dev->iommu->sm)
+	if (dev->iommu->sm) {
 		ret = device_attach_pasid(dev, IOMMU_NO_PASID, d);
-	else if (d->iommu != dev->iommu)
-		ret = -EINVAL;
-	else if (!(ret = attach_legacy(dev, d)))
-		ret = note_attached(d, dev, IOMMU_NO_PASID);
+	} else {
+		ret = domain_compatible(d, dev);
+		if (!ret)
+			ret = attach_legacy(dev, d);
+		if (!ret)
+			ret = note_attached(d, dev, IOMMU_NO_PASID);
+	}
 	if (!ret)
 		dev->domain = d;
 	return ret;

@@ -99,6 +99,12 @@ struct dmar_domain {
 	enum domain_type type;
 	u16 did;
 	unsigned int agaw;		/* AW field: second-stage levels - 2 */
+	/*
+	 * domain_enforce_cache_coherency() was granted: second stage, SNP
+	 * on every leaf mapped from then on; first stage, PGSNP in the
+	 * PASID entries.
+	 */
+	bool force_snooping;
 	struct pgtable pgt;
 	/* Where it is attached, for the flushes a change needs. */
 	unsigned int nr_attached;
@@ -157,6 +163,25 @@ int intel_iommu_disable_translation(struct intel_iommu *iommu);
 int domain_init(struct dmar_domain *d, struct intel_iommu *iommu,
 		enum domain_type type, unsigned int levels);
 void domain_destroy(struct dmar_domain *d);
+/*
+ * intel_iommu_enforce_cache_coherency_fs() and _ss() (Linux 7.3.4): false
+ * when a device attached on its RID sits behind a unit without ECAP.SC
+ * (domain_support_force_snooping(); with none attached nothing refuses)
+ * and for pass-through; else d->force_snooping. First stage: granted
+ * once for good; each RID_PASID entry of the domain gets PGSNP now
+ * (pasid_setup_page_snoop_control()), every entry set up later with it,
+ * PASIDs attached already keep theirs (Linux walks domain->devices, not
+ * domain->dev_pasids). Second stage: asked again each time; SNP on the
+ * leaves mapped from now on, those mapped before keep theirs.
+ */
+bool domain_enforce_cache_coherency(struct dmar_domain *d);
+/*
+ * paging_domain_compatible()'s refusals vtdtest's domains can meet, -EINVAL:
+ * another unit, or a second-stage domain forcing snooping on a unit
+ * without ECAP.SC.
+ */
+int domain_compatible(const struct dmar_domain *d,
+		      const struct vtd_device *dev);
 /* Maps and makes the change visible (caching mode, write buffer). */
 int domain_map(struct dmar_domain *d, u64 iova, u64 pa, u64 size,
 	       unsigned int prot);

@@ -167,12 +167,9 @@ int hwpt_paging_map(struct hwpt_paging *hp, u64 iova, u64 pa, u64 size,
 {
 	int ret;
 
-	/* __domain_mapping(): erratum 772415 (SPR17). */
+	/* vtdss_pt_iommu_set_prot(): erratum 772415 (SPR17). */
 	if (hp->nested_parent && !(prot & PGTABLE_PROT_WRITE))
 		return -EINVAL;
-	if (hp->force_snooping)
-		prot |= PGTABLE_PROT_SNP;	/* dmar_domain->set_pte_snp */
-	hp->has_mappings = true;
 	ret = domain_map(&hp->domain, iova, pa, size, prot);
 	if (ret || !(hp->domain.iommu->cap & CAP_CM))
 		return ret;
@@ -196,13 +193,7 @@ s64 hwpt_paging_unmap(struct hwpt_paging *hp, u64 iova, u64 size)
 
 bool hwpt_paging_enforce_cache_coherency(struct hwpt_paging *hp)
 {
-	if (hp->force_snooping)
-		return true;
-	/* intel_iommu_enforce_cache_coherency_ss() */
-	if (!(hp->domain.iommu->ecap & ECAP_SC) || hp->has_mappings)
-		return false;
-	hp->force_snooping = true;
-	return true;
+	return domain_enforce_cache_coherency(&hp->domain);
 }
 
 int nested_domain_alloc(struct nested_domain *nd, struct hwpt_paging *parent,
@@ -307,7 +298,7 @@ static int nested_setup(struct nested_domain *nd, struct vtd_device *dev,
 		.s1_flags = nd->s1_cfg.flags,
 		.s2_pgd_phys = hp->domain.pgt.root_phys,
 		.s2_agaw = hp->domain.agaw,
-		.s2_force_snooping = hp->force_snooping,
+		.s2_force_snooping = hp->domain.force_snooping,
 		.did = nd->did,
 	};
 	int ret;
@@ -326,15 +317,16 @@ static int nested_setup(struct nested_domain *nd, struct vtd_device *dev,
 }
 
 /*
- * paging_domain_compatible(): a vtdtest domain lives on one unit, so the
- * parent is compatible with exactly the devices behind that unit. (Linux's
- * iommu->agaw < s2_domain->agaw check cannot fail then: domain_init()
- * only builds tables the unit's SAGAW supports.)
+ * paging_domain_compatible() on the parent: a vtdtest domain lives on one
+ * unit, so the parent is compatible with the devices behind that unit, as
+ * long as it does not force snooping on a unit without ECAP.SC
+ * (domain_compatible()). (Linux's width, level and page-size checks
+ * cannot fail then: domain_init() only builds tables the unit supports.)
  */
 static int nested_compatible(const struct nested_domain *nd,
 			     const struct vtd_device *dev)
 {
-	return nd->parent->domain.iommu == dev->iommu ? 0 : -EINVAL;
+	return domain_compatible(&nd->parent->domain, dev);
 }
 
 /*

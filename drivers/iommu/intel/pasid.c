@@ -155,7 +155,8 @@ int pasid_setup_first_level(struct intel_iommu *iommu, struct pasid_table *t,
 		return err;
 	pe->val[2] = (fs_pgd_phys & PE2_FSPTPTR_MASK) |
 		     (flags & PASID_FLAG_FL5LP ? FSPM_5LEVEL << PE2_FSPM_SHIFT : 0);
-	pe->val[1] = did | pwsnp(iommu);
+	pe->val[1] = did | pwsnp(iommu) |
+		     (flags & PASID_FLAG_PAGE_SNOOP ? PE1_PGSNP : 0);
 	pe->val[0] = (u64)iommu_widest_agaw(iommu) << PE0_AW_SHIFT |
 		     PGTT_FIRST_STAGE << PE0_PGTT_SHIFT;
 	return make_present(iommu, t, pe, pasid, did);
@@ -194,6 +195,36 @@ int pasid_setup_pass_through(struct intel_iommu *iommu, struct pasid_table *t,
 		     PGTT_PASS_THROUGH << PE0_PGTT_SHIFT;
 	pe->val[1] = FLPT_DEFAULT_DID | pwsnp(iommu);
 	return make_present(iommu, t, pe, pasid, FLPT_DEFAULT_DID);
+}
+
+/*
+ * intel_pasid_setup_page_snoop_control() (pasid.c, Linux 7.3.4): PGSNP
+ * (VT-d 9.6: page snoop, first-stage and pass-through requests snooped)
+ * set in the live entry, the DID read back from it, then
+ * intel_pasid_flush_present() as VT-d's "Guidance to Software for
+ * Invalidations" asks for a changed present entry (6.5.3.3): the line,
+ * PASID-selective PASID-cache and whole-PASID IOTLB invalidation with
+ * that DID, whatever the caching mode, then the device-TLB for ATS
+ * devices (vtdtest's have none). All void, as in Linux.
+ */
+int pasid_setup_page_snoop_control(struct intel_iommu *iommu,
+				   struct pasid_table *t, u32 pasid)
+{
+	static const char fn[] = "intel_pasid_flush_present()";
+	struct pasid_entry *pe = pasid_get_entry(t, pasid, false);
+	u16 did;
+
+	if (!pe || !(pe->val[0] & PE0_P))
+		return -ENODEV;
+	pe->val[1] |= PE1_PGSNP;
+	did = pasid_did(pe);
+	flush_line(iommu, pe, sizeof(*pe));
+	print_entry(iommu, t, pasid, pe);
+	flush_unchecked(iommu, flush_pasid_cache(iommu, QI_PC_PASID, did, pasid),
+			fn);
+	flush_unchecked(iommu, flush_piotlb(iommu, QI_PIOTLB_PASID, did, pasid,
+					    0, 0, false), fn);
+	return 0;
 }
 
 /*
