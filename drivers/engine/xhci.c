@@ -40,11 +40,11 @@
 #include "lib/string.h"
 #include "lib/time.h"
 
-#define XHCI_PCI_CLASS		0x0c0330	/* serial bus, USB, xHCI */
+#define XHCI_PCI_CLASS		0x0c0330	/* USB xHCI */
 #define PCI_VENDOR_INTEL	0x8086
 
-#define XHCI_MAX_LEN		4096		/* 256 TRBs, events or commands */
-#define XHCI_ALIGN		64		/* 6.5 ERST segment base */
+#define XHCI_MAX_LEN		4096	/* 256 TRBs, events or commands */
+#define XHCI_ALIGN		64	/* 6.5 ERST segment base */
 
 /*
  * Bounds: 16 ms to halt (5.4.2 HCH), doubled as Linux's XHCI_MAX_HALT_USEC;
@@ -54,7 +54,7 @@
 #define XHCI_HALT_US		32000
 #define XHCI_RESET_US		10000000
 #define XHCI_HANDOFF_US		1000000
-#define XHCI_INTEL_RESET_DELAY_US 1000	/* Linux xhci_reset(), Intel hosts */
+#define XHCI_INTEL_RESET_US	1000	/* Linux xhci_reset(), Intel */
 #define XHCI_REQ_TIMEOUT_US	1000000
 /* Port Status Change Events after run: quiet this long, at most that. */
 #define XHCI_SETTLE_QUIET_US	50000
@@ -118,7 +118,8 @@
 #define USBLEGSUP_OS_OWNED	BIT(24)
 #define XHCI_USBLEGCTLSTS	0x04
 /* 7.1.2: keep the RsvdP fields, clear the SMI enables, ack 31:29 (RW1C). */
-#define LEGCTL_RSVDP		((u32)(GENMASK_ULL(3, 1) | GENMASK_ULL(12, 5) | \
+#define LEGCTL_RSVDP		((u32)(GENMASK_ULL(3, 1) |		\
+				       GENMASK_ULL(12, 5) |		\
 				       GENMASK_ULL(19, 17)))
 #define LEGCTL_SMI_EVENTS	((u32)GENMASK_ULL(31, 29))
 
@@ -126,17 +127,18 @@
  * Own memory, page by page. The layer aligns it to 64 KiB, so no ring
  * segment below crosses a 64 KiB boundary (Table 6-1).
  */
-#define OWN_DCBAA_PAGE		0	/* DCBAA (entry 0 only), then ERSTs */
-#define OWN_ERST_OWN		0x800	/* ERST entry: the own event ring */
-#define OWN_ERST_REQ		0x840	/* ERST entry: a write's segment */
-#define OWN_ENTRY		0x880	/* the Link TRB each request starts at */
+#define OWN_DCBAA_PAGE		0	/* DCBAA (entry 0 only), then: */
+#define OWN_ERST_OWN		0x800	/* ERST entry, own event ring */
+#define OWN_ERST_REQ		0x840	/* ERST entry, a write's segment */
+#define OWN_ENTRY		0x880	/* Link TRB requests start at */
 #define OWN_CMD_PAGE		1
 #define CMD_RING_PAGES		2
 #define OWN_EVENT_PAGE		(OWN_CMD_PAGE + CMD_RING_PAGES)
 #define EVENT_RING_PAGES	2
 #define OWN_SCRATCH_PAGE	(OWN_EVENT_PAGE + EVENT_RING_PAGES)
-#define CMD_RING_TRBS		(CMD_RING_PAGES * PAGE_SIZE / XHCI_TRB_SIZE)
-#define EVENT_RING_TRBS		(EVENT_RING_PAGES * PAGE_SIZE / XHCI_TRB_SIZE)
+#define TRBS_PER_PAGE		(PAGE_SIZE / XHCI_TRB_SIZE)
+#define CMD_RING_TRBS		(CMD_RING_PAGES * TRBS_PER_PAGE)
+#define EVENT_RING_TRBS		(EVENT_RING_PAGES * TRBS_PER_PAGE)
 
 /*
  * A read's slots in the own ring: the Link TRB to IOVA, three Link TRBs
@@ -355,11 +357,13 @@ static void take_ownership(struct engine *e)
 	v = hw_read32(legsup);
 	if (v & USBLEGSUP_BIOS_OWNED) {
 		hw_write32(legsup, v | USBLEGSUP_OS_OWNED);
-		if (!hw_poll_timeout(!(hw_read32(legsup) & USBLEGSUP_BIOS_OWNED),
+		if (!hw_poll_timeout(!(hw_read32(legsup) &
+				       USBLEGSUP_BIOS_OWNED),
 				     XHCI_HANDOFF_US)) {
+			v = hw_read32(legsup);
 			engine_diag(e, "BIOS still owns the controller %u us after the request (USBLEGSUP 0x%08x): taken",
-				    XHCI_HANDOFF_US, hw_read32(legsup));
-			hw_write32(legsup, (hw_read32(legsup) & ~USBLEGSUP_BIOS_OWNED) |
+				    XHCI_HANDOFF_US, v);
+			hw_write32(legsup, (v & ~USBLEGSUP_BIOS_OWNED) |
 				   USBLEGSUP_OS_OWNED);
 		}
 	}
@@ -418,7 +422,7 @@ static int hc_reset(struct engine *e)
 
 	op_write(x, XHCI_USBCMD, op_read(x, XHCI_USBCMD) | USBCMD_HCRST);
 	if (e->pci->vendor == PCI_VENDOR_INTEL)
-		udelay(XHCI_INTEL_RESET_DELAY_US);
+		udelay(XHCI_INTEL_RESET_US);
 	if (!hw_poll_timeout(!(op_read(x, XHCI_USBCMD) & USBCMD_HCRST),
 			     XHCI_RESET_US)) {
 		diag_regs(e, "HCRST not done");
@@ -471,7 +475,8 @@ static void setup_registers(struct engine *e)
 {
 	struct xhci *x = xhci_of(e);
 
-	op_write(x, XHCI_CONFIG, op_read(x, XHCI_CONFIG) & ~CONFIG_MAX_SLOTS_EN);
+	op_write(x, XHCI_CONFIG,
+		 op_read(x, XHCI_CONFIG) & ~CONFIG_MAX_SLOTS_EN);
 	write64(x->op + XHCI_DCBAAP,
 		own_pa(e, OWN_DCBAA_PAGE, 0) & DCBAAP_MASK);
 	ir_write(x, XHCI_IMOD, 0);
@@ -495,7 +500,7 @@ static int hc_error(struct engine *e)
 	u32 sts = op_read(x, XHCI_USBSTS);
 
 	if (sts == ~0U) {
-		engine_diag(e, "registers read all ones: the controller is gone");
+		engine_diag(e, "registers read all ones: the device is gone");
 		return -EIO;
 	}
 	if (!(sts & USBSTS_ERRORS))
@@ -536,8 +541,8 @@ static void point_events_own(struct engine *e)
 {
 	struct xhci *x = xhci_of(e);
 
-	xhci_event_ring_init(&x->ev, x->event_trbs, own_pa(e, OWN_EVENT_PAGE, 0),
-			     EVENT_RING_TRBS);
+	xhci_event_ring_init(&x->ev, x->event_trbs,
+			     own_pa(e, OWN_EVENT_PAGE, 0), EVENT_RING_TRBS);
 	point_events(x, virt_to_phys(x->erst_own), x->ev.dma);
 }
 
@@ -690,9 +695,10 @@ static int collect(struct engine *e, const struct xhci_expect *ex, u32 count,
 	int ret;
 
 	for (u32 i = 0; i < count && *match;) {
-		ret = next_event(e, &ev, end, "waiting for a Command Completion Event");
+		ret = next_event(e, &ev, end, "waiting for a completion");
 		if (ret) {
-			engine_diag(e, "%u of %u completions arrived", i, count);
+			engine_diag(e, "%u of %u completions arrived", i,
+				    count);
 			return ret;
 		}
 		if (port_event(e, &ev))
@@ -866,7 +872,7 @@ static int xhci_start(struct engine *e)
 	return ret ? ret : self_test(e);
 }
 
-/* What the request must find as ->*_data announced it, and the ring still so. */
+/* The request as ->*_data announced it, and the ring where it was then. */
 static int planned(struct engine *e, const struct engine_req *r, bool write,
 		   u32 room)
 {
@@ -957,7 +963,7 @@ static int write_clean(struct engine *e)
 		return -EIO;
 	}
 	if (ports_changed(e, true)) {
-		engine_diag(e, "a Port Status Change Event may be among the write's events");
+		engine_diag(e, "a Port Status Change Event may be among its events");
 		return -EIO;
 	}
 	return 0;
@@ -1012,12 +1018,13 @@ static int xhci_read_data(struct engine *e, const struct engine_req *r,
 	struct xhci *x = xhci_of(e);
 	u32 k = r->len / XHCI_TRB_SIZE - 1;
 	struct xhci_trb t;
+	u64 back;
 
 	plan(x, r, false, DETOUR_SLOTS);
+	back = xhci_ring_next(&x->cmd, DETOUR_RETURN);
 	for (u32 i = 0; i <= k; i++) {
 		t = i < k ? xhci_trb_noop_cmd(x->cmd.cycle) :
-			    xhci_trb_link(xhci_ring_next(&x->cmd, DETOUR_RETURN),
-					  false, x->cmd.cycle);
+			    xhci_trb_link(back, false, x->cmd.cycle);
 		memcpy((u8 *)data + i * XHCI_TRB_SIZE, &t, sizeof(t));
 	}
 	return 0;

@@ -37,7 +37,8 @@ struct xhci_trb xhci_trb_cmd_completion(u64 cmd, u8 cc, u8 slot, bool cycle)
 		.param = cmd & TRB_LINK_PTR_MASK,
 		.status = (u32)cc << TRB_CC_SHIFT,
 		.control = (u32)slot << TRB_SLOT_SHIFT |
-			   type_bits(XHCI_TRB_CMD_COMPLETION) | cycle_bit(cycle),
+			   type_bits(XHCI_TRB_CMD_COMPLETION) |
+			   cycle_bit(cycle),
 	};
 }
 
@@ -177,9 +178,10 @@ void xhci_ring_align(struct xhci_ring *r, u32 room)
 	u32 to = ALIGN_UP(r->enq, XHCI_RING_ALIGN_SLOTS);
 
 	if (to + room > link) {
-		/* No room before the Link TRB: on to the next lap, as it goes. */
+		/* No room before the Link TRB: fill up to it, next lap. */
 		while (r->enq)
-			xhci_ring_enqueue(r, xhci_trb_link(r->dma, true, false));
+			xhci_ring_enqueue(r, xhci_trb_link(r->dma, true,
+							   false));
 		return;
 	}
 	while (r->enq != to)

@@ -95,7 +95,8 @@ struct xhci_erst_entry {
 	u32 rsvd;
 };
 
-_Static_assert(sizeof(struct xhci_erst_entry) == 16, "an ERST entry is 16 bytes");
+_Static_assert(sizeof(struct xhci_erst_entry) == 16,
+	       "an ERST entry is 16 bytes");
 
 #define XHCI_ERST_BASE_MASK	GENMASK_ULL(63, 6)
 #define XHCI_ERST_SIZE_MASK	((u32)GENMASK_ULL(15, 0))
@@ -159,7 +160,7 @@ static inline u64 xhci_event_ring_dequeue(const struct xhci_event_ring *er)
 }
 
 /* 5.3: capability registers, offsets from the BAR. */
-#define XHCI_CAP_LENGTH		0x00	/* CAPLENGTH 7:0, HCIVERSION 31:16 */
+#define XHCI_CAP_LENGTH		0x00	/* CAPLENGTH, HCIVERSION 31:16 */
 #define XHCI_CAP_HCSPARAMS1	0x04
 #define XHCI_CAP_HCSPARAMS2	0x08
 #define XHCI_CAP_HCCPARAMS1	0x10
