@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include "drivers/iommu/intel/nested.h"
 #include "drivers/iommu/intel/platform.h"
 #include "lib/printf.h"
 #include "lib/time.h"
@@ -455,6 +456,8 @@ int runner_end(bool quiesced)
 	u64 ms = (time_now_us() - run.start_us) / 1000;
 	struct ktap_totals t;
 
+	ktap_diag("summary: programmed as Linux %s programs it",
+		  VTD_LINUX_REFERENCE);
 	summarize_units();
 	summarize_subjects();
 	summarize_suites();

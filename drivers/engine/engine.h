@@ -64,8 +64,8 @@ struct engine_ops {
 	bool (*match)(const struct pci_dev *pd);
 	/*
 	 * Sets e->flags and the request limits, and returns the pages of own
-	 * memory the device needs (0 for none). May read the device's
-	 * registers; must not change its state.
+	 * memory the device needs (0 for none). Must not change the device's
+	 * state; ->start may refine the limits once it knows the device.
 	 */
 	u64 (*probe)(struct engine *e);
 	/*

@@ -85,6 +85,8 @@ static void iqt_written(struct fake_vtd *v, u64 iqt)
 			break;
 		}
 		v->descs[v->nr_descs++] = d;
+		if (v->fetched)
+			v->fetched(v, &d);
 		if ((d.qw0 & QI_TYPE_BITS) == WAIT_TYPE)
 			run_wait(&d);
 	}

@@ -22,6 +22,8 @@ struct fake_vtd {
 	u8 *regs;
 	unsigned int nr_descs;			/* waits included */
 	struct qi_desc descs[FAKE_VTD_MAX_DESCS];
+	/* Called as the unit fetches each descriptor, when set. */
+	void (*fetched)(struct fake_vtd *v, const struct qi_desc *d);
 };
 
 /*

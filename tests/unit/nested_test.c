@@ -51,6 +51,9 @@
 #define ECAP_FLTS_BIT	0x0000800000000000ULL	/* bit 47 */
 #define ECAP_SMPWC_BIT	0x0001000000000000ULL	/* bit 48 */
 
+/* Linux 7.3.4's ssads_supported() asks for both. */
+#define SSADS_SMPWC	(ECAP_SSADS_BIT | ECAP_SMPWC_BIT)
+
 #define NEST_PARENT	1U
 #define DIRTY		2U
 #define ALLOC_PASID	8U
@@ -76,7 +79,7 @@ static void setup(u64 cap, u64 ecap, const struct iommu_hwpt_vtd_s1 *s1)
 {
 	fake_hw_reset();
 	fake_vtd_init(&unit, 0, cap, ecap, true);
-	EXPECT_U64(hwpt_paging_alloc(&parent, &unit.iommu, NEST_PARENT, 4), 0);
+	EXPECT_U64(hwpt_paging_alloc(&parent, &unit.iommu, NEST_PARENT), 0);
 	EXPECT_U64(nested_domain_alloc(&nd, &parent, 0, IOMMU_HWPT_DATA_VTD_S1,
 				       s1), 0);
 	EXPECT_U64(vtd_device_init(&dev_a, &unit.iommu, SID_A), 0);
@@ -133,44 +136,102 @@ UNIT_TEST(nested_paging_alloc_checks)
 
 	fake_hw_reset();
 	fake_vtd_init(u, 0, CAP_BASE, ECAP_BASE, true);
-	EXPECT_U64(hwpt_paging_alloc(&paging, &u->iommu, 0x4, 4), -EOPNOTSUPP);
-	EXPECT_U64(hwpt_paging_alloc(&paging, &u->iommu, 0x10, 4), -EOPNOTSUPP);
+	EXPECT_U64(hwpt_paging_alloc(&paging, &u->iommu, 0x4), -EOPNOTSUPP);
+	EXPECT_U64(hwpt_paging_alloc(&paging, &u->iommu, 0x10), -EOPNOTSUPP);
 	/* No ECAP.SSADS. */
-	EXPECT_U64(hwpt_paging_alloc(&paging, &u->iommu, DIRTY, 4), -EOPNOTSUPP);
+	EXPECT_U64(hwpt_paging_alloc(&paging, &u->iommu, DIRTY), -EOPNOTSUPP);
 	EXPECT_U64(hwpt_paging_alloc(&paging, &u->iommu,
-				     NEST_PARENT | ALLOC_PASID, 4), 0);
+				     NEST_PARENT | ALLOC_PASID), 0);
 	EXPECT(paging.nested_parent);
 	EXPECT_U64(paging.domain.type, DOMAIN_SECOND_STAGE);
 	EXPECT_U64(paging.domain.agaw, 2);
 	EXPECT_U64(hwpt_paging_free(&paging), 0);
-	/* FLTS and SLTS: Linux's first_level_by_default() picks FS. */
-	EXPECT_U64(hwpt_paging_alloc(&paging, &u->iommu, 0, 4), 0);
+	/* FLTS and SLTS: Linux tries the first stage first. */
+	EXPECT_U64(hwpt_paging_alloc(&paging, &u->iommu, 0), 0);
 	EXPECT_U64(paging.domain.type, DOMAIN_FIRST_STAGE);
 	EXPECT(!paging.nested_parent);
 	EXPECT_U64(hwpt_paging_free(&paging), 0);
 
 	fake_hw_reset();
 	fake_vtd_init(u, 0, CAP_BASE, ECAP_BASE & ~ECAP_NEST_BIT, true);
-	EXPECT_U64(hwpt_paging_alloc(&paging, &u->iommu, NEST_PARENT, 4),
+	EXPECT_U64(hwpt_paging_alloc(&paging, &u->iommu, NEST_PARENT),
 		   -EOPNOTSUPP);
 
 	fake_hw_reset();	/* NEST but no second stage */
 	fake_vtd_init(u, 0, CAP_BASE, ECAP_BASE & ~ECAP_SLTS_BIT, true);
-	EXPECT_U64(hwpt_paging_alloc(&paging, &u->iommu, NEST_PARENT, 4),
+	EXPECT_U64(hwpt_paging_alloc(&paging, &u->iommu, NEST_PARENT),
 		   -EOPNOTSUPP);
 
 	fake_hw_reset();	/* legacy mode: no nesting, second stage only */
 	fake_vtd_init(u, 0, CAP_BASE, ECAP_BASE, false);
-	EXPECT_U64(hwpt_paging_alloc(&paging, &u->iommu, NEST_PARENT, 4),
+	EXPECT_U64(hwpt_paging_alloc(&paging, &u->iommu, NEST_PARENT),
 		   -EOPNOTSUPP);
-	EXPECT_U64(hwpt_paging_alloc(&paging, &u->iommu, 0, 4), 0);
+	EXPECT_U64(hwpt_paging_alloc(&paging, &u->iommu, 0), 0);
 	EXPECT_U64(paging.domain.type, DOMAIN_SECOND_STAGE);
 
-	fake_hw_reset();
+	fake_hw_reset();	/* SSADS without SMPWC (commit 57f55048e564) */
 	fake_vtd_init(u, 0, CAP_BASE, ECAP_BASE | ECAP_SSADS_BIT, true);
-	EXPECT_U64(hwpt_paging_alloc(&paging, &u->iommu, DIRTY, 4), 0);
+	EXPECT_U64(hwpt_paging_alloc(&paging, &u->iommu, DIRTY), -EOPNOTSUPP);
+
+	fake_hw_reset();
+	fake_vtd_init(u, 0, CAP_BASE, ECAP_BASE | SSADS_SMPWC, true);
+	EXPECT_U64(hwpt_paging_alloc(&paging, &u->iommu, DIRTY), 0);
 	EXPECT(paging.dirty_ops);
 	EXPECT_U64(paging.domain.type, DOMAIN_SECOND_STAGE);
+
+	/* Neither stage in scalable mode (commit b9434ba97c44). */
+	fake_hw_reset();
+	fake_vtd_init(u, 0, CAP_BASE,
+		      ECAP_BASE & ~(ECAP_FLTS_BIT | ECAP_SLTS_BIT), true);
+	EXPECT_U64(hwpt_paging_alloc(&paging, &u->iommu, 0), -EOPNOTSUPP);
+	EXPECT_U64(hwpt_paging_alloc(&paging, &u->iommu, ALLOC_PASID),
+		   -EOPNOTSUPP);
+}
+
+/*
+ * Depths by hand from Linux 7.3.4's compute_vasz_lg2_ss() and _fs(): CAP
+ * MGAW bits 21:16 hold the width - 1, SAGAW bits 12:8 (bit 1 3-level,
+ * bit 2 4-level, bit 3 5-level); top_level + 1 levels, AW = levels - 2.
+ */
+UNIT_TEST(nested_paging_alloc_depth)
+{
+	static const struct {
+		u64 cap;
+		u64 ecap;
+		u32 flags;
+		int ret;
+		unsigned int levels;
+	} cases[] = {
+		/* MGAW 57, SAGAW 4+5: 57 > 48 and SAGAW >= 8: 5-level. */
+		{ 0x0009008000380c02ULL, ECAP_BASE, NEST_PARENT, 0, 5 },
+		/* MGAW 48, SAGAW 4+5: 3 + ffs(1) = top 4: 5-level. */
+		{ 0x00090080002f0c02ULL, ECAP_BASE, NEST_PARENT, 0, 5 },
+		/* MGAW 48, SAGAW 4: 3 + ffs(0) = top 3: 4-level. */
+		{ 0x00090080002f0402ULL, ECAP_BASE, NEST_PARENT, 0, 4 },
+		/* MGAW 39, SAGAW 3+4: 2 + ffs(1) = top 3: 4-level. */
+		{ 0x0009008000260602ULL, ECAP_BASE, NEST_PARENT, 0, 4 },
+		/* MGAW 39, SAGAW 3: 2 + ffs(0) = top 2: 3-level. */
+		{ 0x0009008000260202ULL, ECAP_BASE, NEST_PARENT, 0, 3 },
+		/* SAGAW 0: no width: pt_iommu_vtdss_init() -EINVAL. */
+		{ 0x00090080002f0002ULL, ECAP_BASE, NEST_PARENT, -EINVAL, 0 },
+		/* First stage, MGAW 57 and FS5LP (bit 60): 5-level. */
+		{ 0x1009008000380c02ULL, ECAP_BASE, 0, 0, 5 },
+		/* First stage, MGAW 48 and FS5LP: 4-level. */
+		{ 0x10090080002f0c02ULL, ECAP_BASE, 0, 0, 4 },
+		/* First stage, MGAW 57 without FS5LP: 4-level. */
+		{ 0x0009008000380c02ULL, ECAP_BASE, 0, 0, 4 },
+	};
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
+		fake_hw_reset();
+		fake_vtd_init(&unit, 0, cases[i].cap, cases[i].ecap, true);
+		EXPECT_U64(hwpt_paging_alloc(&paging, &unit.iommu,
+					     cases[i].flags), cases[i].ret);
+		if (cases[i].ret)
+			continue;
+		EXPECT_U64(paging.domain.pgt.levels, cases[i].levels);
+		EXPECT_U64(paging.domain.agaw, cases[i].levels - 2);
+	}
 }
 
 UNIT_TEST(nested_parent_refuses_read_only)
@@ -179,7 +240,7 @@ UNIT_TEST(nested_parent_refuses_read_only)
 
 	fake_hw_reset();
 	fake_vtd_init(&unit, 0, CAP_BASE, ECAP_BASE & ~ECAP_FLTS_BIT, true);
-	EXPECT_U64(hwpt_paging_alloc(&parent, &unit.iommu, NEST_PARENT, 4), 0);
+	EXPECT_U64(hwpt_paging_alloc(&parent, &unit.iommu, NEST_PARENT), 0);
 	EXPECT_U64(hwpt_paging_map(&parent, 0x1000, 0x5000, 0x1000,
 				   PGTABLE_PROT_READ), -EINVAL);
 	EXPECT(!pgtable_leaf(&parent.domain.pgt, 0x1000, NULL));
@@ -193,7 +254,7 @@ UNIT_TEST(nested_parent_refuses_read_only)
 	EXPECT_U64(leaf ? *leaf : 0, 0x7002);		/* W */
 
 	/* Not a parent (SLTS only: second stage): read-only is fine. */
-	EXPECT_U64(hwpt_paging_alloc(&paging, &unit.iommu, 0, 4), 0);
+	EXPECT_U64(hwpt_paging_alloc(&paging, &unit.iommu, 0), 0);
 	EXPECT_U64(hwpt_paging_map(&paging, 0x1000, 0x6000, 0x1000,
 				   PGTABLE_PROT_READ), 0);
 	leaf = pgtable_leaf(&paging.domain.pgt, 0x1000, NULL);
@@ -206,12 +267,12 @@ UNIT_TEST(nested_parent_cache_coherency)
 
 	fake_hw_reset();
 	fake_vtd_init(&unit, 0, CAP_BASE, ECAP_BASE, true);
-	EXPECT_U64(hwpt_paging_alloc(&parent, &unit.iommu, NEST_PARENT, 4), 0);
+	EXPECT_U64(hwpt_paging_alloc(&parent, &unit.iommu, NEST_PARENT), 0);
 	EXPECT(!hwpt_paging_enforce_cache_coherency(&parent));	/* no SC */
 
 	fake_hw_reset();
 	fake_vtd_init(&unit, 0, CAP_BASE, ECAP_BASE | ECAP_SC_BIT, true);
-	EXPECT_U64(hwpt_paging_alloc(&parent, &unit.iommu, NEST_PARENT, 4), 0);
+	EXPECT_U64(hwpt_paging_alloc(&parent, &unit.iommu, NEST_PARENT), 0);
 	EXPECT(hwpt_paging_enforce_cache_coherency(&parent));
 	EXPECT(hwpt_paging_enforce_cache_coherency(&parent));
 	EXPECT_U64(hwpt_paging_map(&parent, 0x1000, 0x5000, 0x1000, RW), 0);
@@ -219,7 +280,7 @@ UNIT_TEST(nested_parent_cache_coherency)
 	EXPECT_U64(leaf ? *leaf : 0, 0x5803);		/* R | W | SNP */
 
 	/* Linux refuses once the second stage has mappings. */
-	EXPECT_U64(hwpt_paging_alloc(&paging, &unit.iommu, NEST_PARENT, 4), 0);
+	EXPECT_U64(hwpt_paging_alloc(&paging, &unit.iommu, NEST_PARENT), 0);
 	EXPECT_U64(hwpt_paging_map(&paging, 0x1000, 0x5000, 0x1000, RW), 0);
 	EXPECT(!hwpt_paging_enforce_cache_coherency(&paging));
 }
@@ -240,7 +301,7 @@ UNIT_TEST(nested_alloc_checks)
 	EXPECT_U64(nested_domain_alloc(&nd2, &parent, 0, 2, &s1_plain),
 		   -EOPNOTSUPP);
 	/* A first-stage paging domain (the default here) cannot be a parent. */
-	EXPECT_U64(hwpt_paging_alloc(&paging, &unit.iommu, 0, 4), 0);
+	EXPECT_U64(hwpt_paging_alloc(&paging, &unit.iommu, 0), 0);
 	EXPECT_U64(nested_domain_alloc(&nd2, &paging, 0, IOMMU_HWPT_DATA_VTD_S1,
 				       &s1_plain), -EINVAL);
 	/* The data type is checked before the parent. */
@@ -254,13 +315,13 @@ UNIT_TEST(nested_alloc_checks)
 
 	/* A second-stage domain without NEST_PARENT. */
 	fake_hw_reset();
-	fake_vtd_init(&unit, 0, CAP_BASE, ECAP_BASE | ECAP_SSADS_BIT, true);
-	EXPECT_U64(hwpt_paging_alloc(&paging, &unit.iommu, DIRTY, 4), 0);
+	fake_vtd_init(&unit, 0, CAP_BASE, ECAP_BASE | SSADS_SMPWC, true);
+	EXPECT_U64(hwpt_paging_alloc(&paging, &unit.iommu, DIRTY), 0);
 	EXPECT_U64(nested_domain_alloc(&nd2, &paging, 0, IOMMU_HWPT_DATA_VTD_S1,
 				       &s1_plain), -EINVAL);
 
 	/* ECAP.NEST is looked at again. */
-	EXPECT_U64(hwpt_paging_alloc(&parent, &unit.iommu, NEST_PARENT, 4), 0);
+	EXPECT_U64(hwpt_paging_alloc(&parent, &unit.iommu, NEST_PARENT), 0);
 	unit.iommu.ecap &= ~ECAP_NEST_BIT;
 	EXPECT_U64(nested_domain_alloc(&nd2, &parent, 0, IOMMU_HWPT_DATA_VTD_S1,
 				       &s1_plain), -EOPNOTSUPP);
@@ -292,9 +353,31 @@ UNIT_TEST(nested_alloc_takes_unknown_fields)
 
 	setup(CAP_BASE, ECAP_BASE, &s1);
 	EXPECT_U64(hwpt_attach(&dev_a, 0, NESTED(&nd), NONE), 0);
-	/* Low 12 bits of pgtbl_addr masked off (pasid_set_flptr()). */
+	/*
+	 * Linux 7.3.4's pasid_set_flptr() ORs pgtbl_addr in whole: 0xabc is
+	 * FSPM 3 (0xc), WPE (0x10), reserved bit 5 (0x20), EAFE (0x80) and
+	 * reserved bits 9 and 11 (0xa00), though ECAP.SRS and ECAP.EAFS are
+	 * clear and addr_width asks for 4 levels.
+	 */
 	expect_entry(&dev_a, 0, parent.domain.pgt.root_phys | 0xc9, 3,
-		     0x12345000);
+		     0x12345abc);
+}
+
+/* The low bits come after FLPM and before SRE, WPE and EAFE. */
+UNIT_TEST(nested_flptr_low_bits)
+{
+	const struct iommu_hwpt_vtd_s1 s1 = {
+		.flags = 5, .pgtbl_addr = 0x7654082, .addr_width = 57,
+	};
+
+	setup(CAP_BASE | CAP_FL5LP, ECAP_BASE | ECAP_SRS_BIT, &s1);
+	EXPECT_U64(hwpt_attach(&dev_a, 0, NESTED(&nd), NONE), 0);
+	/*
+	 * 0x82 is reserved bit 1 and EAFE without ECAP.EAFS:
+	 * 0x7654082 | FLPM 0x4 | SRE 0x1 | WPE 0x10.
+	 */
+	expect_entry(&dev_a, 0, parent.domain.pgt.root_phys | 0xc9, 3,
+		     0x7654097);
 }
 
 UNIT_TEST(nested_entry_flags)
@@ -341,7 +424,7 @@ UNIT_TEST(nested_entry_widths)
 	/* A 5-level parent: AW 3. */
 	fake_hw_reset();
 	fake_vtd_init(&unit, 0, CAP_BASE | CAP_SAGAW5, ECAP_BASE, true);
-	EXPECT_U64(hwpt_paging_alloc(&parent, &unit.iommu, NEST_PARENT, 5), 0);
+	EXPECT_U64(hwpt_paging_alloc(&parent, &unit.iommu, NEST_PARENT), 0);
 	EXPECT_U64(nested_domain_alloc(&nd, &parent, 0, IOMMU_HWPT_DATA_VTD_S1,
 				       &s1_plain), 0);
 	EXPECT_U64(vtd_device_init(&dev_a, &unit.iommu, SID_A), 0);
@@ -459,7 +542,7 @@ UNIT_TEST(nested_replace_paging)
 	};
 
 	setup(CAP_BASE, ECAP_BASE, &s1_plain);
-	EXPECT_U64(hwpt_paging_alloc(&paging, &unit.iommu, 0, 4), 0);
+	EXPECT_U64(hwpt_paging_alloc(&paging, &unit.iommu, 0), 0);
 	EXPECT_U64(hwpt_attach(&dev_a, 0, NESTED(&nd), NONE), 0);
 	fake_vtd_clear(&unit);
 	EXPECT_U64(hwpt_attach(&dev_a, 0, PAGING(&paging), NESTED(&nd)), 0);
@@ -531,9 +614,8 @@ UNIT_TEST(nested_pasid_attach)
 
 	/* A parent with dirty tracking backs RID_PASID only. */
 	fake_hw_reset();
-	fake_vtd_init(&unit, 0, CAP_BASE, ECAP_BASE | ECAP_SSADS_BIT, true);
-	EXPECT_U64(hwpt_paging_alloc(&parent, &unit.iommu, NEST_PARENT | DIRTY,
-				     4), 0);
+	fake_vtd_init(&unit, 0, CAP_BASE, ECAP_BASE | SSADS_SMPWC, true);
+	EXPECT_U64(hwpt_paging_alloc(&parent, &unit.iommu, NEST_PARENT | DIRTY), 0);
 	EXPECT_U64(nested_domain_alloc(&nd, &parent, 0, IOMMU_HWPT_DATA_VTD_S1,
 				       &s1_plain), 0);
 	EXPECT_U64(vtd_device_init(&dev_a, &unit.iommu, SID_A), 0);
@@ -626,9 +708,16 @@ UNIT_TEST(nested_invalidate_descriptors)
 		{ 0, 1ULL << 52, 0, 1, 0x30026, 0 },
 		/* A bit-63 address goes into qw1 as it is. */
 		{ 0x8000000000000000ULL, 1, 0, 1, 0x30036, 0x8000000000000000ULL },
-		/* No page (mod 2^52): nothing, but the entry counts. */
-		{ 0x1000, 0, 0, 0, 0, 0 },
-		{ 0x1000, 1ULL << 52, 0, 0, 0, 0 },
+		/*
+		 * No page (mod 2^52): Linux 7.3.4 flushes [0x1000, 0xfff]:
+		 * 0x1000 ^ 0xfff = 0x1fff, fls 13: AM 1 at 0.
+		 */
+		{ 0x1000, 0, 0, 1, 0x30036, 0x0001 },
+		{ 0x1000, 1ULL << 52, 0, 1, 0x30036, 0x0001 },
+		/* 0x3000 ^ 0x2fff = 0x1fff: AM 1 at 0x2000. */
+		{ 0x3000, 0, 1, 1, 0x30036, 0x2041 },
+		/* [0, U64_MAX]: fls 64, whole PASID. */
+		{ 0, 0, 0, 1, 0x30026, 0 },
 	};
 
 	setup(CAP_BASE, ECAP_BASE, &s1_plain);

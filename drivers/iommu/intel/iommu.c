@@ -6,6 +6,7 @@
 #include "drivers/iommu/intel/fault.h"
 #include "drivers/iommu/intel/flush.h"
 #include "drivers/iommu/intel/iommu.h"
+#include "drivers/iommu/intel/nested.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -99,6 +100,8 @@ void intel_iommu_print(const struct intel_iommu *iommu)
 		  iommu->include_all ? " INCLUDE_PCI_ALL" : "",
 		  (unsigned int)((iommu->ver & VER_MAJOR_MASK) >> VER_MAJOR_SHIFT),
 		  (unsigned int)(iommu->ver & VER_MINOR_MASK));
+	ktap_diag("unit %u: programmed as Linux %s programs it", iommu->seq,
+		  VTD_LINUX_REFERENCE);
 	ktap_diag("unit %u: iommu_hw_info_vtd {flags=0x%x, cap_reg=0x%016llx, ecap_reg=0x%016llx}",
 		  iommu->seq, info.flags, (unsigned long long)info.cap_reg,
 		  (unsigned long long)info.ecap_reg);
@@ -209,10 +212,18 @@ static int set_root_pointer(struct intel_iommu *iommu)
 	return -ETIMEDOUT;
 }
 
-/* Linux's flush after setting a root table: everything, globally. */
+/*
+ * iommu_set_root_entry()'s flush after SRTP (Linux 7.3.4): everything,
+ * globally, unless CAP.ESRTPS says the SRTP flow invalidated every
+ * translation cache already (11.4.2).
+ */
 static int flush_all(struct intel_iommu *iommu)
 {
-	int ret = flush_context(iommu, QI_CC_GLOBAL, 0, 0);
+	int ret;
+
+	if (iommu->cap & CAP_ESRTPS)
+		return 0;
+	ret = flush_context(iommu, QI_CC_GLOBAL, 0, 0);
 
 	if (!ret && iommu->sm)
 		ret = flush_pasid_cache(iommu, QI_PC_GLOBAL, 0, 0);
@@ -234,9 +245,10 @@ int intel_iommu_setup(struct intel_iommu *iommu, bool scalable)
 		return -ENOMEM;
 	iommu->sm = scalable;
 	iommu_flush_line(iommu, iommu->root, HW_PAGE_SIZE);
-	ret = set_root_pointer(iommu);
-	if (!ret && (iommu->ecap & ECAP_QI))
-		ret = qi_enable(iommu);
+	/* init_dmars(): intel_iommu_init_qi(), then iommu_set_root_entry(). */
+	ret = iommu->ecap & ECAP_QI ? qi_enable(iommu) : 0;
+	if (!ret)
+		ret = set_root_pointer(iommu);
 	if (!ret)
 		ret = flush_all(iommu);
 	return ret;
@@ -682,7 +694,12 @@ int device_detach_pasid(struct vtd_device *dev, u32 pasid,
 	return ret;
 }
 
-/* domain_context_clear_one(): clear, then context-cache and IOTLB by DID. */
+/*
+ * domain_context_clear_one() (Linux 7.3.4, since commit c1e4f1dccbe9):
+ * clear P and write the line back, then intel_context_flush_no_pasid():
+ * device-selective context-cache and domain-selective IOTLB invalidation
+ * with the old DID; only then the whole entry is cleared.
+ */
 static int detach_legacy(struct vtd_device *dev)
 {
 	struct intel_iommu *iommu = dev->iommu;
@@ -693,12 +710,16 @@ static int detach_legacy(struct vtd_device *dev)
 	if (!ce || !(ce->lo & CTX_P))
 		return -ENODEV;
 	did = (ce->hi & CTX_HI_DID_MASK) >> CTX_HI_DID_SHIFT;
-	ce->lo = 0;
-	ce->hi = 0;
+	ce->lo &= ~CTX_P;
 	hw_wmb();
 	iommu_flush_line(iommu, ce, sizeof(*ce));
 	ret = flush_context(iommu, QI_CC_DEVICE, did, dev->sid);
-	return ret ? ret : flush_iotlb(iommu, QI_IOTLB_DOMAIN, did, 0, 0, false);
+	if (!ret)
+		ret = flush_iotlb(iommu, QI_IOTLB_DOMAIN, did, 0, 0, false);
+	ce->lo = 0;
+	ce->hi = 0;
+	iommu_flush_line(iommu, ce, sizeof(*ce));
+	return ret;
 }
 
 int device_detach(struct vtd_device *dev)

@@ -23,49 +23,96 @@ static bool pasid_supported(const struct intel_iommu *iommu)
 	return iommu->sm && (iommu->ecap & ECAP_PASID);
 }
 
-/* sm_supported() && ecap_slads() */
+/*
+ * ssads_supported(): sm_supported() && ecap_slads() && ecap_smpwc(). The
+ * SMPWC term came with commit 57f55048e564; releases before it did not
+ * ask for it.
+ */
 static bool ssads_supported(const struct intel_iommu *iommu)
 {
-	return iommu->sm && (iommu->ecap & ECAP_SSADS);
+	return iommu->sm && (iommu->ecap & ECAP_SSADS) &&
+	       (iommu->ecap & ECAP_SMPWC);
 }
 
-/* first_level_by_default(): the stage of a paging domain without flags. */
-static bool first_level_by_default(const struct intel_iommu *iommu)
+/*
+ * compute_vasz_lg2_fs() (iommu.c): the first stage is 5-level when MGAW
+ * is wider than 48 bits and CAP.FS5LP offers it, else 4-level.
+ */
+static unsigned int fs_levels(const struct intel_iommu *iommu)
 {
-	bool fs = iommu->ecap & ECAP_FSTS, ss = iommu->ecap & ECAP_SSTS;
-
-	if (!iommu->sm)
-		return false;
-	return fs != ss ? fs : true;
+	return cap_mgaw(iommu->cap) > 48 && (iommu->cap & CAP_FS5LP) ? 5 : 4;
 }
 
-int hwpt_paging_alloc(struct hwpt_paging *hp, struct intel_iommu *iommu,
-		      u32 flags, unsigned int levels)
+/*
+ * compute_vasz_lg2_ss() (iommu.c): the widest table both MGAW and SAGAW
+ * allow; a unit whose SAGAW offers a deeper walk than MGAW needs gets
+ * that deeper table. 0 when none fits (pt_iommu_vtdss_init() then fails
+ * with -EINVAL). Releases before the generic page table built the
+ * table at iommu->agaw instead.
+ */
+static unsigned int ss_levels(const struct intel_iommu *iommu)
 {
-	bool nested_parent = flags & IOMMU_HWPT_ALLOC_NEST_PARENT;
-	bool dirty_tracking = flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING;
-	enum domain_type type = DOMAIN_SECOND_STAGE;
-	int ret;
+	u32 sagaw = cap_sagaw(iommu->cap);
+	u32 mgaw = cap_mgaw(iommu->cap);
 
+	if (mgaw > 48 && sagaw >= BIT(3))
+		return 5;
+	if (mgaw > 39 && sagaw >= BIT(2))
+		return 4 + __builtin_ffs(sagaw >> 3);
+	if (mgaw > 30 && sagaw >= BIT(1))
+		return 3 + __builtin_ffs(sagaw >> 2);
+	return 0;
+}
+
+/*
+ * intel_iommu_domain_alloc_first_stage()'s refusals, each -EOPNOTSUPP,
+ * on which intel_iommu_domain_alloc_paging_flags() tries the second stage.
+ */
+static bool first_stage_possible(const struct intel_iommu *iommu, u32 flags)
+{
+	return !(flags & ~IOMMU_HWPT_ALLOC_PASID) && iommu->sm &&
+	       (iommu->ecap & ECAP_FSTS);
+}
+
+/* intel_iommu_domain_alloc_second_stage()'s refusals. */
+static int second_stage_check(const struct intel_iommu *iommu, u32 flags)
+{
 	if (flags & ~(IOMMU_HWPT_ALLOC_NEST_PARENT |
 		      IOMMU_HWPT_ALLOC_DIRTY_TRACKING | IOMMU_HWPT_ALLOC_PASID))
 		return -EOPNOTSUPP;
-	if (nested_parent && !nested_supported(iommu))
+	if ((flags & IOMMU_HWPT_ALLOC_NEST_PARENT) && !nested_supported(iommu))
 		return -EOPNOTSUPP;
-	if (dirty_tracking && !ssads_supported(iommu))
+	if ((flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING) &&
+	    !ssads_supported(iommu))
 		return -EOPNOTSUPP;
-	if (nested_parent || dirty_tracking) {
-		if (!iommu->sm || !(iommu->ecap & ECAP_SSTS))
-			return -EOPNOTSUPP;
-	} else if (first_level_by_default(iommu)) {
-		type = DOMAIN_FIRST_STAGE;
+	/* Since b9434ba97c44: no second stage in scalable mode, no domain. */
+	if (iommu->sm && !(iommu->ecap & ECAP_SSTS))
+		return -EOPNOTSUPP;
+	return ss_levels(iommu) ? 0 : -EINVAL;
+}
+
+int hwpt_paging_alloc(struct hwpt_paging *hp, struct intel_iommu *iommu,
+		      u32 flags)
+{
+	enum domain_type type = DOMAIN_FIRST_STAGE;
+	unsigned int levels;
+	int ret;
+
+	if (first_stage_possible(iommu, flags)) {
+		levels = fs_levels(iommu);
+	} else {
+		ret = second_stage_check(iommu, flags);
+		if (ret)
+			return ret;
+		type = DOMAIN_SECOND_STAGE;
+		levels = ss_levels(iommu);
 	}
 	memset(hp, 0, sizeof(*hp));
 	ret = domain_init(&hp->domain, iommu, type, levels);
 	if (ret)
 		return ret;
-	hp->nested_parent = nested_parent;
-	hp->dirty_ops = dirty_tracking;
+	hp->nested_parent = flags & IOMMU_HWPT_ALLOC_NEST_PARENT;
+	hp->dirty_ops = flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING;
 	return 0;
 }
 
@@ -353,36 +400,30 @@ int hwpt_detach(struct vtd_device *dev, u32 pasid, struct hwpt_attached old)
 	return block_translation(dev, pasid, old);
 }
 
-/* Linux's __roundup_pow_of_two(), for 1 <= n <= 2^52. */
-static u64 roundup_pow_of_two(u64 n)
-{
-	return n == 1 ? 1 : 1ULL << (64 - __builtin_clzll(n - 1));
-}
-
 /*
- * calculate_psi_aligned_address() (cache.c): the naturally aligned block of
- * 2^mask pages that covers [start, end], in Linux's wrapping u64
- * arithmetic (aligned_nrpages() of a 4 KiB aligned start). A mask of
- * MAX_AGAW_PFN_WIDTH or more means the whole address space.
+ * calculate_psi_aligned_address() (cache.c, Linux 7.3.4): the naturally
+ * aligned block that holds @start (4 KiB aligned) and @last, from the
+ * highest bit in which they differ. A block of 2^64 bytes gives
+ * MAX_AGAW_PFN_WIDTH: everything. Releases before it rounded the page
+ * count up with __roundup_pow_of_two(), which a range of no page reached
+ * with 0 (undefined); here such a range, [addr, addr - 1], spans the
+ * block that holds both.
  */
-static u64 psi_aligned_address(u64 start, u64 end, unsigned int *mask_out)
+static u64 psi_aligned_address(u64 start, u64 last, unsigned int *mask)
 {
-	u64 pages = (end - start + 1) >> VTD_PAGE_SHIFT;
-	u64 aligned = roundup_pow_of_two(pages);
-	u64 bitmask = aligned - 1;
-	u64 pfn = start >> VTD_PAGE_SHIFT;
-	unsigned int mask = __builtin_ctzll(aligned);
+	u64 diff = start ^ last;
+	unsigned int sz_lg2 = diff ? 64 - __builtin_clzll(diff) : 0;
 
-	if (bitmask & pfn) {
-		u64 end_pfn = pfn + pages - 1;
-		u64 shared = ~(pfn ^ end_pfn) & ~bitmask;
-
-		mask = shared ? __builtin_ctzll(shared) : MAX_AGAW_PFN_WIDTH;
+	if (sz_lg2 <= VTD_PAGE_SHIFT) {
+		*mask = 0;
+		return start;
 	}
-	*mask_out = mask;
-	if (mask >= MAX_AGAW_PFN_WIDTH)
+	if (sz_lg2 >= 64) {
+		*mask = MAX_AGAW_PFN_WIDTH;
 		return 0;
-	return start & ~((VTD_PAGE_SIZE << mask) - 1);
+	}
+	*mask = sz_lg2 - VTD_PAGE_SHIFT;
+	return start & ~((1ULL << sz_lg2) - 1);
 }
 
 /*
@@ -401,21 +442,10 @@ static void nested_flush_range(struct nested_domain *nd, u64 start, u64 end,
 {
 	struct intel_iommu *iommu = nd->parent->domain.iommu;
 	struct qi_desc descs[DOMAIN_MAX_ATTACH];
-	unsigned int n = 0, mask = MAX_AGAW_PFN_WIDTH;
+	unsigned int n = 0, mask;
 	struct qi_error err;
-	u64 addr = 0;
+	u64 addr = psi_aligned_address(start, end, &mask);
 
-	if (start || end != U64_MAX) {
-		/*
-		 * A range of 0 pages (modulo 2^52) reaches Linux's
-		 * __roundup_pow_of_two(0), which is undefined; v6.8 emitted
-		 * nothing for it (qi_flush_piotlb() warned and returned).
-		 * Nothing is emitted.
-		 */
-		if (!((end - start + 1) >> VTD_PAGE_SHIFT))
-			return;
-		addr = psi_aligned_address(start, end, &mask);
-	}
 	for (unsigned int i = 0; i < nd->nr_attached; i++) {
 		if (!first_with_pasid(nd, i))
 			continue;

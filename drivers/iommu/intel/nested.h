@@ -13,18 +13,30 @@
  * what a (device, PASID) is attached to when they replace it, as the core
  * hands @old to set_dev_pasid().
  *
- * Linux followed: v6.8 for the uAPI checks and v6.8's RID attach path,
- * mainline through v6.19 for the rest: intel_iommu_domain_alloc_nested()
- * and intel_iommu_domain_alloc_paging_flags() (v6.14+),
- * intel_nested_set_dev_pasid() (v6.13+), cache_tag_flush_range() with
- * qi_desc_piotlb_all() for whole-PASID ranges, and replace as teardown then
- * setup (commit c3b1edea3791, "iommu/vt-d: Fix race condition during PASID
- * entry replacement", which removed intel_pasid_replace_nested()).
+ * The reference: Linux 7.3.4 (VTD_LINUX_REFERENCE). Every function here,
+ * in pasid.c and in the flush paths cites that release's function; where
+ * an older release differs, the comment says how. Why this release:
+ *  - 6.12, the long-term release Debian ships, has no
+ *    intel_nested_set_dev_pasid() and refuses IOMMU_HWPT_ALLOC_PASID on a
+ *    nested domain (both arrived in v6.13), so a pass of the PASID nesting
+ *    suites would speak for no long-term release before 6.18;
+ *  - 6.18, the newer long-term release, was not to be had here as an exact
+ *    source tree, and a release not read line by line cannot be named;
+ *  - 7.3.4 is the newest stable release, read exactly (Debian's
+ *    linux-source-7.3 package), and holds every nesting change up to it:
+ *    intel_iommu_domain_alloc_first_stage()/_second_stage(),
+ *    intel_nested_set_dev_pasid(), the generic page table (iommupt)
+ *    and calculate_psi_aligned_address() as fls_long(start ^ last).
+ * Replace is teardown then setup (commit c3b1edea3791, "iommu/vt-d: Fix
+ * race condition during PASID entry replacement").
  */
 #ifndef VTDTEST_INTEL_NESTED_H
 #define VTDTEST_INTEL_NESTED_H
 
 #include "drivers/iommu/intel/iommu.h"
+
+/* The Linux release whose programming vtdtest follows; see above. */
+#define VTD_LINUX_REFERENCE	"7.3.4"
 
 /* include/uapi/linux/iommufd.h: enum iommufd_hwpt_alloc_flags. */
 #define IOMMU_HWPT_ALLOC_NEST_PARENT	BIT(0)
@@ -100,14 +112,15 @@ struct hwpt_attached {
 
 /*
  * intel_iommu_domain_alloc_paging_flags(): @flags IOMMU_HWPT_ALLOC_*.
- * Unknown flags, NEST_PARENT without scalable mode and ECAP.NEST, or
- * DIRTY_TRACKING without ECAP.SSADS: -EOPNOTSUPP. NEST_PARENT and
- * DIRTY_TRACKING need a second-stage table (scalable mode, ECAP.SLTS, else
- * -EOPNOTSUPP); otherwise the stage is Linux's first_level_by_default().
- * @levels: the table's levels, as for domain_init().
+ * First stage when the flags ask for nothing but PASID and the unit is in
+ * scalable mode with ECAP.FLTS, at the depth compute_vasz_lg2_fs() picks;
+ * otherwise second stage at the depth compute_vasz_lg2_ss() picks (the
+ * widest MGAW and SAGAW allow). The second stage refuses with -EOPNOTSUPP
+ * unknown flags, NEST_PARENT without ECAP.NEST, DIRTY_TRACKING without
+ * ECAP.SSADS and ECAP.SMPWC, and a scalable-mode unit without ECAP.SLTS.
  */
 int hwpt_paging_alloc(struct hwpt_paging *hp, struct intel_iommu *iommu,
-		      u32 flags, unsigned int levels);
+		      u32 flags);
 /* -EBUSY while nested domains stand on it or it is attached. */
 int hwpt_paging_free(struct hwpt_paging *hp);
 /*

@@ -188,6 +188,22 @@ int pasid_setup_pass_through(struct intel_iommu *iommu, struct pasid_table *t,
 	return make_present(iommu, t, pe, pasid, FLPT_DEFAULT_DID);
 }
 
+/*
+ * pasid_set_flptr() (pasid.h, Linux 7.3.4) is pasid_set_bits(&val[2],
+ * VTD_PAGE_MASK, value): (old & ~mask) | value. The mask clears bits 63:12
+ * but the guest's pointer is ORed in whole, so its bits 11:0 land in SRE
+ * (bit 0), FSPM (3:2), WPE (4), EAFE (7) and the reserved bits 1, 6:5 and
+ * 11:8 of val[2] (VT-d 9.6), past the SRS, EAFS and FS5LP checks. Nothing
+ * before it refuses such a pointer: intel_iommu_domain_alloc_nested()
+ * copies iommu_hwpt_vtd_s1 as it is, and pasid_pte_config_nested() is the
+ * only reader of pgtbl_addr. vtdtest writes what Linux writes; the suite
+ * case nested_alloc.flptr_low_bits shows what a unit does with it.
+ */
+static u64 nested_flptr(u64 old, u64 pgtbl)
+{
+	return (old & ~VTD_PAGE_MASK) | pgtbl;
+}
+
 /* intel_pasid_setup_nested(): the checks in Linux's order (vtd-facts 1). */
 static int nested_checks(const struct intel_iommu *iommu,
 			 const struct pasid_nested_cfg *cfg)
@@ -215,8 +231,7 @@ int pasid_setup_nested(struct intel_iommu *iommu, struct pasid_table *t,
 		return err;
 	if (cfg->s1_addr_width == 57)
 		pe->val[2] |= FSPM_5LEVEL << PE2_FSPM_SHIFT;
-	/* Linux masks the guest's pointer with VTD_PAGE_MASK and no more. */
-	pe->val[2] |= cfg->s1_pgtbl & VTD_PAGE_MASK;
+	pe->val[2] = nested_flptr(pe->val[2], cfg->s1_pgtbl);
 	if (cfg->s1_flags & IOMMU_VTD_S1_SRE) {
 		pe->val[2] |= PE2_SRE;
 		if (cfg->s1_flags & IOMMU_VTD_S1_WPE)
