@@ -177,6 +177,7 @@ struct xhci {
 	u32 nr_ports;
 	u32 nr_scratch;
 	bool regs_ok;
+	bool cmd_saved;
 	u16 pci_cmd;		/* PCI_COMMAND as ->start found it */
 	u64 *dcbaa;
 	struct xhci_erst_entry *erst_own;
@@ -288,21 +289,21 @@ static void read_caps(struct xhci *x)
 }
 
 /* DCBAA page, command ring, event ring, scratchpad array and pages. */
-static u64 own_pages(const struct xhci *x)
+static u64 own_pages(u32 nr_scratch)
 {
-	return OWN_SCRATCH_PAGE + xhci_scratchpad_array_pages(x->nr_scratch) +
-	       x->nr_scratch;
+	return OWN_SCRATCH_PAGE + xhci_scratchpad_array_pages(nr_scratch) +
+	       nr_scratch;
 }
 
 /*
- * Reads the capability registers. They answer only while memory decoding
- * is on, which firmware may have turned off at ExitBootServices: it is
- * turned on for the reads and back off after, nothing else changes.
+ * The capability registers say how many scratchpad pages the controller
+ * wants. They answer only while memory decoding is on, which firmware may
+ * have left off at ExitBootServices; probe changes nothing, so then it
+ * asks for as many as a controller may want, and ->start reads them.
  */
 static u64 xhci_probe(struct engine *e)
 {
 	struct xhci *x = &xhcis[nr_xhcis++ % ENGINE_MAX];
-	u16 cmd = pci_cmd_read(e->pci);
 
 	*x = (struct xhci){ .bar = pci_bar_address(e->pci, 0) };
 	e->priv = x;
@@ -313,12 +314,10 @@ static u64 xhci_probe(struct engine *e)
 	e->max_len = XHCI_MAX_LEN;
 	if (!x->bar)
 		return 0;
-	if (!(cmd & PCI_COMMAND_MEMORY))
-		pci_cmd_write(e->pci, cmd | PCI_COMMAND_MEMORY);
+	if (!(pci_cmd_read(e->pci) & PCI_COMMAND_MEMORY))
+		return own_pages(XHCI_SCRATCHPADS_MAX);
 	read_caps(x);
-	if (!(cmd & PCI_COMMAND_MEMORY))
-		pci_cmd_write(e->pci, cmd);
-	return x->regs_ok ? own_pages(x) : 0;
+	return x->regs_ok ? own_pages(x->nr_scratch) : 0;
 }
 
 /* 7: the offset of extended capability @id from BAR0, 0 when absent. */
@@ -831,6 +830,12 @@ static int check_caps(struct engine *e)
 			    (unsigned long long)x->bar);
 		return -ENODEV;
 	}
+	if (e->own_pages < own_pages(x->nr_scratch)) {
+		engine_diag(e, "%llu own pages, %u scratchpads need %llu",
+			    (unsigned long long)e->own_pages, x->nr_scratch,
+			    (unsigned long long)own_pages(x->nr_scratch));
+		return -ENODEV;
+	}
 	if (x->nr_scratch && !(op_read(x, XHCI_PAGESIZE) & PAGESIZE_4K)) {
 		engine_diag(e, "PAGESIZE 0x%08x lacks 4 KiB pages for its %u scratchpads",
 			    op_read(x, XHCI_PAGESIZE), x->nr_scratch);
@@ -840,7 +845,8 @@ static int check_caps(struct engine *e)
 }
 
 /*
- * 4.2 and Linux's pci-quirks.c and xhci.c: memory decoding, the BIOS
+ * 4.2 and Linux's pci-quirks.c and xhci.c: memory decoding (and the
+ * capability registers, when probe could not read them), the BIOS
  * handoff, halt and reset before bus mastering, then the own structures,
  * a drain of the ports' events and one No Op.
  */
@@ -849,10 +855,15 @@ static int xhci_start(struct engine *e)
 	struct xhci *x = xhci_of(e);
 	int ret;
 
-	if (x->regs_ok) {
-		x->pci_cmd = pci_cmd_read(e->pci);
-		pci_cmd_write(e->pci, x->pci_cmd | PCI_COMMAND_MEMORY);
+	if (!x->bar) {
+		engine_diag(e, "BAR0 is not a memory BAR");
+		return -ENODEV;
 	}
+	x->pci_cmd = pci_cmd_read(e->pci);
+	x->cmd_saved = true;
+	pci_cmd_write(e->pci, x->pci_cmd | PCI_COMMAND_MEMORY);
+	if (!x->regs_ok)
+		read_caps(x);
 	ret = check_caps(e);
 	if (ret)
 		return ret;
@@ -1084,9 +1095,9 @@ static void xhci_quiesce(struct engine *e)
 {
 	struct xhci *x = xhci_of(e);
 
-	if (!x->regs_ok)
+	if (!x->cmd_saved)
 		return;
-	if (hc_halt(e) || hc_reset(e))
+	if (x->regs_ok && (hc_halt(e) || hc_reset(e)))
 		engine_diag(e, "left without a reset");
 	pci_cmd_write(e->pci, x->pci_cmd);
 }

@@ -183,8 +183,9 @@ static inline u8 xhci_max_ports(u32 hcsparams1)
 	return (hcsparams1 & GENMASK_ULL(31, 24)) >> 24;
 }
 
-/* 5.3.4: Max Scratchpad Buffers, Hi 25:21 and Lo 31:27. */
+/* 5.3.4: Max Scratchpad Buffers, Hi 25:21 and Lo 31:27: up to 1023. */
 u32 xhci_max_scratchpads(u32 hcsparams2);
+#define XHCI_SCRATCHPADS_MAX	1023
 
 /* 5.3.6: HCCPARAMS1 AC64 bit 0, xECP 31:16 in dwords. */
 #define XHCI_HCC_AC64		BIT(0)
