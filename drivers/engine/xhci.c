@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * An xHCI host controller (PCI class 0c0330) as a DMA engine that issues
- * No Op commands only (xHCI 1.2 4.6.2). No Device Slot is ever enabled
- * (CONFIG.MaxSlotsEn = 0), so whatever the xHC fetches, it reaches no USB
- * device.
+ * No Op commands only (xHCI 1.2 4.6.2). CONFIG.MaxSlotsEn stays 0: no
+ * Device Slot can be enabled, so even a command the xHC fetched from
+ * memory a wrong translation led it to cannot address a USB device
+ * through one (5.4.7).
  *
  * A read of LEN bytes at IOVA is a detour of the command ring (4.9.3): a
  * Link TRB in the own ring sends the xHC to IOVA, where the suites placed
