@@ -231,16 +231,6 @@ static u64 read64(u64 addr)
 	return hw_read32(addr) | (u64)hw_read32(addr + 4) << 32;
 }
 
-static u16 pci_cmd_read(const struct pci_dev *p)
-{
-	return pci_read16(p->segment, p->bus, p->devfn, PCI_COMMAND);
-}
-
-static void pci_cmd_write(const struct pci_dev *p, u16 v)
-{
-	pci_write16(p->segment, p->bus, p->devfn, PCI_COMMAND, v);
-}
-
 static u64 left_us(u64 end)
 {
 	u64 now = time_now_us();
@@ -315,7 +305,7 @@ static u64 xhci_probe(struct engine *e)
 	e->max_len = XHCI_MAX_LEN;
 	if (!x->bar)
 		return 0;
-	if (!(pci_cmd_read(e->pci) & PCI_COMMAND_MEMORY))
+	if (!(pci_command(e->pci) & PCI_COMMAND_MEMORY))
 		return own_pages(XHCI_SCRATCHPADS_MAX);
 	read_caps(x);
 	return x->regs_ok ? own_pages(x->nr_scratch) : 0;
@@ -860,9 +850,9 @@ static int xhci_start(struct engine *e)
 		engine_diag(e, "BAR0 is not a memory BAR");
 		return -ENODEV;
 	}
-	x->pci_cmd = pci_cmd_read(e->pci);
+	x->pci_cmd = pci_command(e->pci);
 	x->cmd_saved = true;
-	pci_cmd_write(e->pci, x->pci_cmd | PCI_COMMAND_MEMORY);
+	pci_set_command(e->pci, x->pci_cmd | PCI_COMMAND_MEMORY);
 	if (!x->regs_ok)
 		read_caps(x);
 	ret = check_caps(e);
@@ -875,7 +865,7 @@ static int xhci_start(struct engine *e)
 		ret = restart(e);
 	if (ret)
 		return ret;
-	pci_cmd_write(e->pci, x->pci_cmd | PCI_COMMAND_MEMORY |
+	pci_set_command(e->pci, x->pci_cmd | PCI_COMMAND_MEMORY |
 		      PCI_COMMAND_MASTER);
 	engine_diag(e, "HCIVERSION 0x%04x, %u ports, %u scratchpads, %llu own pages",
 		    xhci_hciversion(x->cap0), x->nr_ports, x->nr_scratch,
@@ -1100,7 +1090,7 @@ static void xhci_quiesce(struct engine *e)
 		return;
 	if (x->regs_ok && (hc_halt(e) || hc_reset(e)))
 		engine_diag(e, "left without a reset");
-	pci_cmd_write(e->pci, x->pci_cmd);
+	pci_set_command(e->pci, x->pci_cmd);
 }
 
 const struct engine_ops xhci_engine_ops = {
