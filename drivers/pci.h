@@ -53,6 +53,17 @@ u8 pci_read8(u16 seg, u8 bus, u8 devfn, u16 off);
 void pci_write32(u16 seg, u8 bus, u8 devfn, u16 off, u32 v);
 void pci_write16(u16 seg, u8 bus, u8 devfn, u16 off, u16 v);
 
+/* The Command register (PCI 3.0 6.2.2). */
+static inline u16 pci_command(const struct pci_dev *d)
+{
+	return pci_read16(d->segment, d->bus, d->devfn, PCI_COMMAND);
+}
+
+static inline void pci_set_command(const struct pci_dev *d, u16 v)
+{
+	pci_write16(d->segment, d->bus, d->devfn, PCI_COMMAND, v);
+}
+
 /* The memory BAR @bar (64-bit aware), 0 when it is not a memory BAR. */
 u64 pci_bar_address(const struct pci_dev *d, unsigned int bar);
 /* The offset of capability @id in the standard list, 0 when absent. */

@@ -152,9 +152,8 @@ static int edu_start(struct engine *e)
 		engine_diag(e, "BAR0 is not a memory BAR");
 		return -ENODEV;
 	}
-	cmd = pci_read16(p->segment, p->bus, p->devfn, PCI_COMMAND);
-	pci_write16(p->segment, p->bus, p->devfn, PCI_COMMAND,
-		    cmd | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	cmd = pci_command(p);
+	pci_set_command(p, cmd | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
 	id = hw_read32(d->bar + EDU_ID);
 	if ((id & EDU_ID_MAGIC_MASK) != EDU_ID_MAGIC) {
 		engine_diag(e, "ID register 0x%08x lacks the edu magic", id);

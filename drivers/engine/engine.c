@@ -12,6 +12,7 @@
 static const struct engine_ops *const engine_kinds[] = {
 	&edu_engine_ops,
 	&nvme_engine_ops,
+	&xhci_engine_ops,
 };
 
 static struct engine engines[ENGINE_MAX];

@@ -127,13 +127,6 @@ static void nvme_write64(const struct nvme_dev *d, u32 reg, u64 v)
 	nvme_write32(d, reg + 4, (u32)(v >> 32));
 }
 
-static void set_pci_command(const struct engine *e, u16 cmd)
-{
-	const struct pci_dev *p = e->pci;
-
-	pci_write16(p->segment, p->bus, p->devfn, PCI_COMMAND, cmd);
-}
-
 /* CSTS.RDY has followed CC.EN, or (enabling) the controller failed. */
 static bool nvme_settled(const struct nvme_dev *d, bool ready, u32 *csts)
 {
@@ -652,8 +645,8 @@ static int nvme_claim(struct engine *e)
 	struct nvme_dev *d = nvme_of(e);
 	const struct pci_dev *p = e->pci;
 
-	d->pci_command = pci_read16(p->segment, p->bus, p->devfn, PCI_COMMAND);
-	set_pci_command(e, (d->pci_command | PCI_COMMAND_MEMORY |
+	d->pci_command = pci_command(p);
+	pci_set_command(e->pci, (d->pci_command | PCI_COMMAND_MEMORY |
 			    PCI_COMMAND_INTX_DISABLE) & ~PCI_COMMAND_MASTER);
 	d->claimed = true;
 	d->cap = nvme_read64(d, NVME_REG_CAP);
@@ -710,7 +703,7 @@ static int nvme_start(struct engine *e)
 		ret = nvme_disable(e);
 	if (ret)
 		return ret;
-	set_pci_command(e, d->pci_command | PCI_COMMAND_MEMORY |
+	pci_set_command(e->pci, d->pci_command | PCI_COMMAND_MEMORY |
 			   PCI_COMMAND_INTX_DISABLE | PCI_COMMAND_MASTER);
 	ret = nvme_setup(e);
 	if (ret)
@@ -861,7 +854,7 @@ static void nvme_quiesce(struct engine *e)
 		nvme_shutdown(e);
 	}
 	nvme_disable(e);
-	set_pci_command(e, d->pci_command);
+	pci_set_command(e->pci, d->pci_command);
 }
 
 const struct engine_ops nvme_engine_ops = {
