@@ -248,16 +248,28 @@ static void page_selective_steps(struct ktap_case *c, struct scene *s)
 		step(c, s, &right, &e, 1, 0);
 }
 
+/*
+ * Enters @m; false (and @c skipped) when its domains have no page-selective
+ * invalidation: second stage without CAP.PSI (first stage always has the
+ * PASID-based one).
+ */
+static bool enter_page_selective(struct ktap_case *c, const struct test_mode *m)
+{
+	if (!mode_enter(c, m))
+		return false;
+	if (m->type != DOMAIN_FIRST_STAGE && !(mode_fx.iommu->cap & CAP_PSI)) {
+		ktap_skip(c, "no page-selective IOTLB invalidation (CAP.PSI clear)");
+		return false;
+	}
+	return true;
+}
+
 static void page_selective(struct ktap_case *c, const void *arg)
 {
 	const struct test_mode *m = arg;
 
-	if (!mode_enter(c, m))
+	if (!enter_page_selective(c, m))
 		return;
-	if (m->type != DOMAIN_FIRST_STAGE && !(mode_fx.iommu->cap & CAP_PSI)) {
-		ktap_skip(c, "no page-selective IOTLB invalidation (CAP.PSI clear)");
-		return;
-	}
 	if (mamv() < BLOCK_AM) {
 		ktap_skip(c, "CAP.MAMV %u: no %u-page address mask", mamv(),
 			  1U << BLOCK_AM);
@@ -397,14 +409,9 @@ static void unmap_leaf_only(struct ktap_case *c, const void *arg)
 {
 	const struct test_mode *m = arg;
 
-	if (!mode_enter(c, m))
-		return;
 	/* Without CAP.PSI the unmap is flushed domain-selective, no IH. */
-	if (m->type != DOMAIN_FIRST_STAGE && !(mode_fx.iommu->cap & CAP_PSI)) {
-		ktap_skip(c, "no page-selective IOTLB invalidation (CAP.PSI clear)");
-		return;
-	}
-	in_scene(c, m, 1, unmap_leaf_only_steps);
+	if (enter_page_selective(c, m))
+		in_scene(c, m, 1, unmap_leaf_only_steps);
 }
 
 /*

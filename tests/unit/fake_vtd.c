@@ -175,6 +175,21 @@ unsigned int fake_vtd_descs(const struct fake_vtd *v, struct qi_desc *out,
 	return n;
 }
 
+void fake_vtd_expect(const struct fake_vtd *v, const u64 (*want)[2],
+		     unsigned int n)
+{
+	struct qi_desc got[FAKE_VTD_MAX_DESCS];
+	unsigned int nr = fake_vtd_descs(v, got, FAKE_VTD_MAX_DESCS);
+
+	EXPECT_U64(nr, n);
+	for (unsigned int i = 0; i < n && i < nr; i++) {
+		EXPECT_U64(got[i].qw0, want[i][0]);
+		EXPECT_U64(got[i].qw1, want[i][1]);
+		EXPECT_U64(got[i].qw2, 0);
+		EXPECT_U64(got[i].qw3, 0);
+	}
+}
+
 unsigned int fake_vtd_submissions(const struct fake_vtd *v)
 {
 	unsigned int n = 0;

@@ -55,6 +55,12 @@ void fake_vtd_clear(struct fake_vtd *v);
 /* The recorded descriptors that are not wait descriptors, in order. */
 unsigned int fake_vtd_descs(const struct fake_vtd *v, struct qi_desc *out,
 			    unsigned int max);
+/*
+ * Checks the recorded descriptors that are not wait descriptors against
+ * @want[0..n) (qw0, qw1), and that their qw2 and qw3 are 0.
+ */
+void fake_vtd_expect(const struct fake_vtd *v, const u64 (*want)[2],
+		     unsigned int n);
 /* Wait descriptors recorded: one per qi_submit_sync(). */
 unsigned int fake_vtd_submissions(const struct fake_vtd *v);
 

@@ -33,16 +33,30 @@
 
 static struct fake_vtd unit;
 
+/* The descriptors recorded since the last clear: @qw0 each, qw1 0. */
 static void expect_descs(const u64 *qw0, unsigned int n)
 {
-	struct qi_desc got[FAKE_VTD_MAX_DESCS];
-	unsigned int nr = fake_vtd_descs(&unit, got, FAKE_VTD_MAX_DESCS);
+	u64 want[FAKE_VTD_MAX_DESCS][2] = { { 0 } };
 
-	EXPECT_U64(nr, n);
-	for (unsigned int i = 0; i < n && i < nr; i++) {
-		EXPECT_U64(got[i].qw0, qw0[i]);
-		EXPECT_U64(got[i].qw1, 0);
-	}
+	for (unsigned int i = 0; i < n && i < FAKE_VTD_MAX_DESCS; i++)
+		want[i][0] = qw0[i];
+	fake_vtd_expect(&unit, want, n);
+}
+
+/*
+ * A fresh unit (@cap, @ecap, scalable or legacy), a domain @d of @type with
+ * 4 levels and DID 2, and @dev (SID) attached to it on the RID.
+ */
+static void attached_domain(struct dmar_domain *d, struct vtd_device *dev,
+			    enum domain_type type, u64 cap, u64 ecap,
+			    bool scalable)
+{
+	fake_hw_reset();
+	fake_vtd_init(&unit, 0, cap, ecap, scalable);
+	EXPECT_U64(domain_init(d, &unit.iommu, type, 4), 0);
+	EXPECT_U64(d->did, 2);
+	EXPECT_U64(vtd_device_init(dev, &unit.iommu, SID), 0);
+	EXPECT_U64(device_attach(dev, d), 0);
 }
 
 /* A second bring-up of the same unit, its flushes recorded. */
@@ -89,12 +103,8 @@ UNIT_TEST(iommu_legacy_detach_clears_present_first)
 	struct dmar_domain d;
 	struct vtd_device dev;
 
-	fake_hw_reset();
-	fake_vtd_init(&unit, 0, CAP_BASE, ECAP_BASE, false);
-	EXPECT_U64(domain_init(&d, &unit.iommu, DOMAIN_SECOND_STAGE, 4), 0);
-	EXPECT_U64(d.did, 2);
-	EXPECT_U64(vtd_device_init(&dev, &unit.iommu, SID), 0);
-	EXPECT_U64(device_attach(&dev, &d), 0);
+	attached_domain(&d, &dev, DOMAIN_SECOND_STAGE, CAP_BASE, ECAP_BASE,
+			false);
 	ctx = iommu_context_entry(&unit.iommu, SID);
 	EXPECT_U64(ctx->lo, d.pgt.root_phys | 1);
 	EXPECT_U64(ctx->hi, 0x202);
@@ -109,19 +119,6 @@ UNIT_TEST(iommu_legacy_detach_clears_present_first)
 	EXPECT_U64(ctx_at_flush[1], 0x202);
 	EXPECT_U64(ctx->lo, 0);
 	EXPECT_U64(ctx->hi, 0);
-}
-
-/* The descriptors recorded since the last clear: qw0 and qw1 each. */
-static void expect_desc_words(const u64 (*want)[2], unsigned int n)
-{
-	struct qi_desc got[FAKE_VTD_MAX_DESCS];
-	unsigned int nr = fake_vtd_descs(&unit, got, FAKE_VTD_MAX_DESCS);
-
-	EXPECT_U64(nr, n);
-	for (unsigned int i = 0; i < n && i < nr; i++) {
-		EXPECT_U64(got[i].qw0, want[i][0]);
-		EXPECT_U64(got[i].qw1, want[i][1]);
-	}
 }
 
 /*
@@ -139,19 +136,14 @@ static void unmap_ih_steps(enum domain_type type, bool scalable,
 	struct dmar_domain d;
 	struct vtd_device dev;
 
-	fake_hw_reset();
-	fake_vtd_init(&unit, 0, CAP_BASE, ECAP_BASE, scalable);
-	EXPECT_U64(domain_init(&d, &unit.iommu, type, 4), 0);
-	EXPECT_U64(d.did, 2);
-	EXPECT_U64(vtd_device_init(&dev, &unit.iommu, SID), 0);
-	EXPECT_U64(device_attach(&dev, &d), 0);
+	attached_domain(&d, &dev, type, CAP_BASE, ECAP_BASE, scalable);
 	EXPECT_U64(domain_map(&d, 0x1000, 0x5000, 0x3000, RW), 0);
 	fake_vtd_clear(&unit);
 	EXPECT_U64(domain_unmap(&d, 0x2000, 0x2000), 0x2000);
-	expect_desc_words(two, ARRAY_SIZE(two));
+	fake_vtd_expect(&unit, two, ARRAY_SIZE(two));
 	fake_vtd_clear(&unit);
 	EXPECT_U64(domain_unmap(&d, 0x1000, 0x1000), 0x1000);
-	expect_desc_words(last, ARRAY_SIZE(last));
+	fake_vtd_expect(&unit, last, ARRAY_SIZE(last));
 }
 
 UNIT_TEST(iommu_unmap_ih_second_stage)
@@ -164,15 +156,12 @@ UNIT_TEST(iommu_unmap_ih_second_stage)
 	unmap_ih_steps(DOMAIN_SECOND_STAGE, true, 0x20032);
 
 	/* MAMV 0 (CAP bits 53:48): AM 1 is too wide, IH is dropped. */
-	fake_hw_reset();
-	fake_vtd_init(&unit, 0, CAP_BASE & ~CAP_MAMV_BITS, ECAP_BASE, false);
-	EXPECT_U64(domain_init(&d, &unit.iommu, DOMAIN_SECOND_STAGE, 4), 0);
-	EXPECT_U64(vtd_device_init(&dev, &unit.iommu, SID), 0);
-	EXPECT_U64(device_attach(&dev, &d), 0);
+	attached_domain(&d, &dev, DOMAIN_SECOND_STAGE,
+			CAP_BASE & ~CAP_MAMV_BITS, ECAP_BASE, false);
 	EXPECT_U64(domain_map(&d, 0x1000, 0x5000, 0x3000, RW), 0);
 	fake_vtd_clear(&unit);
 	EXPECT_U64(domain_unmap(&d, 0x2000, 0x2000), 0x2000);
-	expect_desc_words(dsi, ARRAY_SIZE(dsi));
+	fake_vtd_expect(&unit, dsi, ARRAY_SIZE(dsi));
 }
 
 UNIT_TEST(iommu_unmap_ih_first_stage)
@@ -240,11 +229,8 @@ UNIT_TEST(iommu_legacy_detach_flush_failure)
 	struct vtd_device dev;
 	const char *out;
 
-	fake_hw_reset();
-	fake_vtd_init(&unit, 0, CAP_BASE, ECAP_BASE, false);
-	EXPECT_U64(domain_init(&d, &unit.iommu, DOMAIN_SECOND_STAGE, 4), 0);
-	EXPECT_U64(vtd_device_init(&dev, &unit.iommu, SID), 0);
-	EXPECT_U64(device_attach(&dev, &d), 0);
+	attached_domain(&d, &dev, DOMAIN_SECOND_STAGE, CAP_BASE, ECAP_BASE,
+			false);
 	ctx = iommu_context_entry(&unit.iommu, SID);
 	fake_vtd_clear(&unit);
 	unit.reject_type = 1;
@@ -394,11 +380,7 @@ UNIT_TEST(iommu_first_stage_enforce_needs_sc)
 	struct dmar_domain d, pt;
 	struct vtd_device dev;
 
-	fake_hw_reset();
-	fake_vtd_init(&unit, 0, CAP_BASE, ECAP_BASE, true);
-	EXPECT_U64(domain_init(&d, &unit.iommu, DOMAIN_FIRST_STAGE, 4), 0);
-	EXPECT_U64(vtd_device_init(&dev, &unit.iommu, SID), 0);
-	EXPECT_U64(device_attach(&dev, &d), 0);
+	attached_domain(&d, &dev, DOMAIN_FIRST_STAGE, CAP_BASE, ECAP_BASE, true);
 	fake_vtd_clear(&unit);
 	EXPECT(!domain_enforce_cache_coherency(&d));
 	EXPECT(!d.force_snooping);

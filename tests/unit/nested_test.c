@@ -115,19 +115,9 @@ static void expect_entry(struct vtd_device *dev, u32 pasid, u64 v0, u64 v1,
 		EXPECT_U64(e[i], 0);
 }
 
-/* The descriptors recorded since the last clear, waits left out. */
 static void expect_descs(const u64 (*want)[2], unsigned int n)
 {
-	struct qi_desc got[FAKE_VTD_MAX_DESCS];
-	unsigned int nr = fake_vtd_descs(&unit, got, FAKE_VTD_MAX_DESCS);
-
-	EXPECT_U64(nr, n);
-	for (unsigned int i = 0; i < n && i < nr; i++) {
-		EXPECT_U64(got[i].qw0, want[i][0]);
-		EXPECT_U64(got[i].qw1, want[i][1]);
-		EXPECT_U64(got[i].qw2, 0);
-		EXPECT_U64(got[i].qw3, 0);
-	}
+	fake_vtd_expect(&unit, want, n);
 }
 
 UNIT_TEST(nested_paging_alloc_checks)
@@ -836,29 +826,38 @@ UNIT_TEST(nested_parent_unmap_ih)
 	const u64 tables_freed[][2] = {
 		{ 0x20032, 0x2000 }, { 0x30032, 0x2000 },
 	};
+	/* No CAP.PSI: the domain-selective fallback drops IH. */
 	const u64 dsi[][2] = { { 0x20022, 0 }, { 0x30022, 0 } };
 
-	setup(CAP_BASE, ECAP_BASE, &s1_plain);
-	EXPECT_U64(hwpt_paging_map(&parent, 0x1000, 0x5000, 0x1000, RW), 0);
-	EXPECT_U64(hwpt_paging_map(&parent, 0x2000, 0x6000, 0x1000, RW), 0);
-	EXPECT_U64(hwpt_attach(&dev_b, 0, PAGING(&parent), NONE), 0);
-	EXPECT_U64(hwpt_attach(&dev_a, 0, NESTED(&nd), NONE), 0);
-	fake_vtd_clear(&unit);
-	EXPECT_U64(hwpt_paging_unmap(&parent, 0x1000, 0x1000), 0x1000);
-	expect_descs(leaf_only, ARRAY_SIZE(leaf_only));
-	fake_vtd_clear(&unit);
-	EXPECT_U64(hwpt_paging_unmap(&parent, 0x2000, 0x1000), 0x1000);
-	expect_descs(tables_freed, ARRAY_SIZE(tables_freed));
+	for (unsigned int psi = 0; psi < 2; psi++) {
+		setup(psi ? CAP_BASE : CAP_BASE & ~CAP_PSI_BIT, ECAP_BASE,
+		      &s1_plain);
+		EXPECT_U64(hwpt_paging_map(&parent, 0x1000, 0x5000, 0x1000, RW), 0);
+		EXPECT_U64(hwpt_paging_map(&parent, 0x2000, 0x6000, 0x1000, RW), 0);
+		EXPECT_U64(hwpt_attach(&dev_b, 0, PAGING(&parent), NONE), 0);
+		EXPECT_U64(hwpt_attach(&dev_a, 0, NESTED(&nd), NONE), 0);
+		fake_vtd_clear(&unit);
+		EXPECT_U64(hwpt_paging_unmap(&parent, 0x1000, 0x1000), 0x1000);
+		expect_descs(psi ? leaf_only : dsi, 2);
+		fake_vtd_clear(&unit);
+		EXPECT_U64(hwpt_paging_unmap(&parent, 0x2000, 0x1000), 0x1000);
+		expect_descs(psi ? tables_freed : dsi, 2);
+	}
+}
 
-	/* No CAP.PSI: the domain-selective fallback drops IH. */
-	setup(CAP_BASE & ~CAP_PSI_BIT, ECAP_BASE, &s1_plain);
-	EXPECT_U64(hwpt_paging_map(&parent, 0x1000, 0x5000, 0x1000, RW), 0);
-	EXPECT_U64(hwpt_paging_map(&parent, 0x2000, 0x6000, 0x1000, RW), 0);
-	EXPECT_U64(hwpt_attach(&dev_b, 0, PAGING(&parent), NONE), 0);
-	EXPECT_U64(hwpt_attach(&dev_a, 0, NESTED(&nd), NONE), 0);
+/*
+ * hwpt_attach() of dev_a with the next descriptor of @type rejected (IQE):
+ * it succeeds all the same, saying @said.
+ */
+static void attach_rejecting(u64 type, u32 pasid, struct hwpt_attached new,
+			     struct hwpt_attached old, const char *said)
+{
 	fake_vtd_clear(&unit);
-	EXPECT_U64(hwpt_paging_unmap(&parent, 0x1000, 0x1000), 0x1000);
-	expect_descs(dsi, ARRAY_SIZE(dsi));
+	unit.reject_type = type;
+	unit.reject_count = 1;
+	unit_capture_begin();
+	EXPECT_U64(hwpt_attach(&dev_a, pasid, new, old), 0);
+	EXPECT_CONTAINS(unit_capture_end(), said);
 }
 
 /*
@@ -875,15 +874,10 @@ UNIT_TEST(nested_setup_flush_failure_keeps_entry)
 		{ 0x30017, 0 },			/* PASID-cache: rejected */
 		{ 0x30026, 0 },			/* PASID IOTLB all: still sent */
 	};
-	const char *out;
 
 	setup(CAP_BASE | CAP_CM_BIT, ECAP_BASE, &s1_plain);
-	unit.reject_type = 7;
-	unit.reject_count = 1;
-	unit_capture_begin();
-	EXPECT_U64(hwpt_attach(&dev_a, 0, NESTED(&nd), NONE), 0);
-	out = unit_capture_end();
-	EXPECT_CONTAINS(out, "unit 0: an invalidation of pasid_flush_caches() failed (-22)");
+	attach_rejecting(7, 0, NESTED(&nd), NONE,
+			 "unit 0: an invalidation of pasid_flush_caches() failed (-22)");
 	expect_descs(want, ARRAY_SIZE(want));
 	expect_entry(&dev_a, 0, parent.domain.pgt.root_phys | 0xc9, 3,
 		     0x12345000);
@@ -901,43 +895,29 @@ UNIT_TEST(nested_teardown_flush_failure_goes_on)
 	const struct iommu_hwpt_vtd_s1 s1 = {
 		.pgtbl_addr = 0x2222000, .addr_width = 48,
 	};
-	const u64 want[][2] = {
-		{ 0x30017, 0 },	/* PASID-cache, old DID 3: rejected */
-		{ 0x30022, 0 },	/* IOTLB domain-selective, old DID 3 */
+	static const struct {
+		u32 pasid;
+		u64 want[2][2];
+	} cases[] = {
+		/* PASID-cache, old DID 3 (rejected); IOTLB domain, DID 3. */
+		{ 0, { { 0x30017, 0 }, { 0x30022, 0 } } },
+		/* A PASID: domain_setup_nested()'s teardown is void too. */
+		{ 5, { { 0x0000000500030017ULL, 0 }, { 0x30022, 0 } } },
 	};
-	const u64 pasid_want[][2] = {
-		{ 0x0000000500030017ULL, 0 },	/* PASID 5: rejected */
-		{ 0x30022, 0 },
-	};
-	const char *out;
 
 	setup(CAP_BASE, ECAP_BASE, &s1_plain);
 	EXPECT_U64(nested_domain_alloc(&nd2, &parent, 0, IOMMU_HWPT_DATA_VTD_S1,
 				       &s1), 0);
-	EXPECT_U64(hwpt_attach(&dev_a, 0, NESTED(&nd), NONE), 0);
-	fake_vtd_clear(&unit);
-	unit.reject_type = 7;
-	unit.reject_count = 1;
-	unit_capture_begin();
-	EXPECT_U64(hwpt_attach(&dev_a, 0, NESTED(&nd2), NESTED(&nd)), 0);
-	out = unit_capture_end();
-	EXPECT_CONTAINS(out, "an invalidation of intel_pasid_tear_down_entry() failed (-22)");
-	expect_descs(want, ARRAY_SIZE(want));
-	expect_entry(&dev_a, 0, parent.domain.pgt.root_phys | 0xc9, 4,
-		     0x2222000);
-	EXPECT_U64(nd.nr_attached, 0);
-	EXPECT_U64(nd2.nr_attached, 1);
+	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
+		u32 pasid = cases[i].pasid;
 
-	/* A PASID: domain_setup_nested()'s teardown is void too. */
-	EXPECT_U64(hwpt_attach(&dev_a, 5, NESTED(&nd), NONE), 0);
-	fake_vtd_clear(&unit);
-	unit.reject_count = 1;
-	unit_capture_begin();
-	EXPECT_U64(hwpt_attach(&dev_a, 5, NESTED(&nd2), NESTED(&nd)), 0);
-	unit_capture_end();
-	expect_descs(pasid_want, ARRAY_SIZE(pasid_want));
-	expect_entry(&dev_a, 5, parent.domain.pgt.root_phys | 0xc9, 4,
-		     0x2222000);
-	EXPECT_U64(nd.nr_attached, 0);
-	EXPECT_U64(nd2.nr_attached, 2);
+		EXPECT_U64(hwpt_attach(&dev_a, pasid, NESTED(&nd), NONE), 0);
+		attach_rejecting(7, pasid, NESTED(&nd2), NESTED(&nd),
+				 "an invalidation of intel_pasid_tear_down_entry() failed (-22)");
+		expect_descs(cases[i].want, 2);
+		expect_entry(&dev_a, pasid, parent.domain.pgt.root_phys | 0xc9,
+			     4, 0x2222000);
+		EXPECT_U64(nd.nr_attached, 0);
+		EXPECT_U64(nd2.nr_attached, i + 1);
+	}
 }

@@ -33,34 +33,45 @@ static void expect_desc(struct qi_desc d, u64 qw0, u64 qw1)
 	EXPECT_U64(d.qw3, 0);
 }
 
+/*
+ * The same sizes in both: Linux's mask (RID) and size_order (PASID). The
+ * RID variant ORs (1 << (12 + n - 1)) - 1 into the address and sets S
+ * (bit 0); the PASID variant sets GENMASK(12 + n - 1, 12), clears bit
+ * 12 + n - 1 again and sets S (bit 11).
+ */
 UNIT_TEST(qi_dev_tlb_sizes)
 {
 	static const struct {
 		u64 addr;
-		unsigned int mask;
-		u64 qw1;
+		unsigned int n;
+		u64 dev_qw1, pdev_qw1;
 	} cases[] = {
 		/* One page: the address as it is, S clear. */
-		{ 0x1000000000ULL, 0, 0x1000000000ULL },
-		{ 0x1abc, 0, 0x1000 },			/* bits 11:0 dropped */
-		/* 2 pages: addr | 0xfff, bit 12 the lowest 0: 8 KiB. */
-		{ 0x2000, 1, 0x2001 },
-		/* 4 pages: addr | 0x1fff sets bit 12, bit 13 is 0. */
-		{ 0x4000, 2, 0x5001 },
-		/* 2 MiB: addr | 0xfffff sets bits 19:12, bit 20 is 0. */
-		{ 0x200000, 9, 0x2ff001 },
-		/* Everything: (1 << 63) - 1 sets bits 62:12. */
-		{ 0, 52, 0x7ffffffffffff001ULL },
-		/* Linux never passes more; bounded to 52 here. */
-		{ 0, 53, 0x7ffffffffffff001ULL },
-		/* Not aligned: ORed all the same (bit 13 stays set). */
-		{ 0x6000, 2, 0x7001 },
+		{ 0x1000000000ULL, 0, 0x1000000000ULL, 0x1000000000ULL },
+		{ 0x1abc, 0, 0x1000, 0x1000 },		/* bits 11:0 dropped */
+		/* 2 pages: bit 12 the lowest 0: 8 KiB. */
+		{ 0x2000, 1, 0x2001, 0x2800 },
+		/* 4 pages: bit 12 set, bit 13 the 0. */
+		{ 0x4000, 2, 0x5001, 0x5800 },
+		/* 2 MiB: bits 19:12 set, bit 20 the 0. */
+		{ 0x200000, 9, 0x2ff001, 0x2ff800 },
+		/* Everything: bits 62:12 set. */
+		{ 0, 52, 0x7ffffffffffff001ULL, 0x7ffffffffffff800ULL },
+		/* Linux never passes more to the RID variant; the PASID one
+		 * bounds size_order at 64 - VTD_PAGE_SHIFT. */
+		{ 0, 60, 0x7ffffffffffff001ULL, 0x7ffffffffffff800ULL },
+		/* Not aligned: ORed in (RID), bit 13 cleared (PASID). */
+		{ 0x6000, 2, 0x7001, 0x5800 },
 	};
 
-	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++)
+	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
 		expect_desc(qi_desc_dev_tlb(SID, PFSID, 0, cases[i].addr,
-					    cases[i].mask),
-			    DEV_QW0, cases[i].qw1);
+					    cases[i].n),
+			    DEV_QW0, cases[i].dev_qw1);
+		expect_desc(qi_desc_pdev_tlb(SID, PFSID, 5, 0, cases[i].addr,
+					     cases[i].n),
+			    PDEV_QW0, cases[i].pdev_qw1);
+	}
 }
 
 /* QI_DEV_IOTLB_MAX_INVS: a depth of 32 or more goes out as MIP 0. */
@@ -77,35 +88,6 @@ UNIT_TEST(qi_dev_tlb_queue_depth)
 	/* PFSID of a PF is its own SID: 0x0010 -> bits 63:52 = 0x001. */
 	expect_desc(qi_desc_dev_tlb(0x0010, 0x0010, 0, 0, 52),
 		    0x0010001000000003ULL, 0x7ffffffffffff001ULL);
-}
-
-UNIT_TEST(qi_pdev_tlb_sizes)
-{
-	static const struct {
-		u64 addr;
-		unsigned int order;
-		u64 qw1;
-	} cases[] = {
-		{ 0x1000000000ULL, 0, 0x1000000000ULL },
-		{ 0x1abc, 0, 0x1000 },
-		/* GENMASK(12, 12), bit 12 cleared again, S: 8 KiB. */
-		{ 0x2000, 1, 0x2800 },
-		/* GENMASK(13, 12) = 0x3000, bit 13 cleared: 0x5000 | S. */
-		{ 0x4000, 2, 0x5800 },
-		/* GENMASK(20, 12) = 0x1ff000, bit 20 cleared. */
-		{ 0x200000, 9, 0x2ff800 },
-		/* Everything: GENMASK(63, 12), bit 63 cleared. */
-		{ 0, 52, 0x7ffffffffffff800ULL },
-		/* size_order > 64 - VTD_PAGE_SHIFT is bounded there. */
-		{ 0, 60, 0x7ffffffffffff800ULL },
-		/* Not aligned: bit 13 is cleared, unlike the RID variant. */
-		{ 0x6000, 2, 0x5800 },
-	};
-
-	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++)
-		expect_desc(qi_desc_pdev_tlb(SID, PFSID, 5, 0, cases[i].addr,
-					     cases[i].order),
-			    PDEV_QW0, cases[i].qw1);
 }
 
 /* The depth is masked to 5 bits, not clamped; PASID to 20 bits. */
