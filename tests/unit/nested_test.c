@@ -271,6 +271,13 @@ UNIT_TEST(nested_parent_cache_coherency)
 	EXPECT_U64(hwpt_attach(&dev_a, 5, NESTED(&nd), NONE), -EINVAL);
 	EXPECT(!present(&dev_a, 0));
 	EXPECT(!present(&dev_b, 0));
+	/* A PASID is checked before its old entry is torn down. */
+	EXPECT_U64(hwpt_paging_alloc(&paging, &unit.iommu, 0), 0);
+	EXPECT_U64(hwpt_attach(&dev_b, 5, PAGING(&paging), NONE), 0);
+	EXPECT_U64(hwpt_attach(&dev_b, 5, PAGING(&parent), PAGING(&paging)),
+		   -EINVAL);
+	EXPECT(present(&dev_b, 5));
+	EXPECT_U64(paging.domain.nr_attached, 1);
 
 	/* No SC and a device on the RID: refused. */
 	setup(CAP_BASE, ECAP_BASE, &s1_plain);

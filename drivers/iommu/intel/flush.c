@@ -3,6 +3,7 @@
 #include "drivers/iommu/intel/iommu.h"
 #include "drivers/iommu/intel/nested.h"
 #include "lib/errno.h"
+#include "lib/printf.h"
 
 /* 11.4.7: context command register. */
 #define CCMD_ICC		BIT_ULL(63)
@@ -124,13 +125,15 @@ void flush_unchecked(const struct intel_iommu *iommu, int ret,
 		     const char *linux_fn)
 {
 	struct ktap_case *c = ktap_current_case();
+	char msg[KTAP_REASON_LEN];
 
 	if (!ret)
 		return;
+	ksnprintf(msg, sizeof(msg),
+		  "unit %u: an invalidation of %s failed (%d); Linux %s goes on without looking, so vtdtest does",
+		  iommu->seq, linux_fn, ret, VTD_LINUX_REFERENCE);
 	if (c)
-		ktap_fail(c, "unit %u: an invalidation of %s failed (%d); Linux %s goes on without looking, so vtdtest does",
-			  iommu->seq, linux_fn, ret, VTD_LINUX_REFERENCE);
+		ktap_fail(c, "%s", msg);
 	else
-		ktap_diag("unit %u: an invalidation of %s failed (%d); Linux %s goes on without looking, so vtdtest does",
-			  iommu->seq, linux_fn, ret, VTD_LINUX_REFERENCE);
+		ktap_diag("%s", msg);
 }

@@ -165,10 +165,13 @@ int domain_init(struct dmar_domain *d, struct intel_iommu *iommu,
 void domain_destroy(struct dmar_domain *d);
 /*
  * intel_iommu_enforce_cache_coherency_fs() and _ss() (Linux 7.3.4): false
- * when a device attached on its RID sits behind a unit without ECAP.SC
- * (domain_support_force_snooping(); with none attached nothing refuses)
- * and for pass-through; else d->force_snooping. First stage: granted
- * once for good; each RID_PASID entry of the domain gets PGSNP now
+ * for pass-through and when a device attached on its RID sits behind a
+ * unit without ECAP.SC (domain_support_force_snooping()); otherwise
+ * d->force_snooping is set and true returned. With nothing attached
+ * nothing refuses: a first-stage domain then writes PGSNP, Reserved(0)
+ * without ECAP.SC (VT-d 9.6), on whatever unit it is attached to next;
+ * iommufd asks only for devices with ECAP.SC. First stage: granted once
+ * for good; each RID_PASID entry of the domain gets PGSNP now
  * (pasid_setup_page_snoop_control()), every entry set up later with it,
  * PASIDs attached already keep theirs (Linux walks domain->devices, not
  * domain->dev_pasids). Second stage: asked again each time; SNP on the

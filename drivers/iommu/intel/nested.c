@@ -370,14 +370,19 @@ static int nested_set_dev_pasid(struct nested_domain *nd,
 static int paging_attach(struct hwpt_paging *hp, struct vtd_device *dev,
 			 u32 pasid, struct hwpt_attached old)
 {
+	int ret;
+
 	if (pasid == IOMMU_NO_PASID) {
 		block_translation(dev, pasid, old);
 		return device_attach(dev, &hp->domain);
 	}
 	if (!pasid_supported(dev->iommu))
 		return -EOPNOTSUPP;
-	if (hp->dirty_ops || hp->domain.iommu != dev->iommu)
+	if (hp->dirty_ops)
 		return -EINVAL;
+	ret = domain_compatible(&hp->domain, dev);
+	if (ret)
+		return ret;
 	/* domain_setup_*(): the teardown of @old is void. */
 	block_translation(dev, pasid, old);
 	return device_attach_pasid(dev, pasid, &hp->domain);

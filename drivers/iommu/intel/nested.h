@@ -125,9 +125,8 @@ int hwpt_paging_free(struct hwpt_paging *hp);
  * intel_iommu_map(): a nest parent refuses read-only mappings with -EINVAL
  * (erratum 772415 on SPR, vtdss_pt_iommu_set_prot()); SNP is added once
  * cache coherency is enforced (domain_map()). With caching mode the new
- * range is also flushed
- * under each nested domain's DID, as cache_tag_flush_range_np() does for
- * its nesting tags.
+ * range is also flushed under each nested domain's DID, as
+ * cache_tag_flush_range_np() does for its nesting tags.
  */
 int hwpt_paging_map(struct hwpt_paging *hp, u64 iova, u64 pa, u64 size,
 		    unsigned int prot);

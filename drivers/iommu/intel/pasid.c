@@ -199,8 +199,8 @@ int pasid_setup_pass_through(struct intel_iommu *iommu, struct pasid_table *t,
 
 /*
  * intel_pasid_setup_page_snoop_control() (pasid.c, Linux 7.3.4): PGSNP
- * (VT-d 9.6: page snoop, first-stage and pass-through requests snooped)
- * set in the live entry, the DID read back from it, then
+ * (VT-d 9.6: requests snoop whatever their other attributes say; Reserved(0)
+ * without ECAP.SC) set in the live entry, the DID read back from it, then
  * intel_pasid_flush_present() as VT-d's "Guidance to Software for
  * Invalidations" asks for a changed present entry (6.5.3.3): the line,
  * PASID-selective PASID-cache and whole-PASID IOTLB invalidation with
