@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Reference walker tests. Tables are written by hand as raw u64 words in
- * the fake physical arena, from the layouts of VT-d spec 4.1 chapter 9;
- * expected addresses, page sizes, fault reasons (7.1.3) and levels are
- * literals worked out from the spec, not from any other vtdtest code.
+ * the fake physical arena, from the layouts of VT-d spec rev 5.10 chapter
+ * 9; expected addresses, page sizes, fault reasons (Table 30 in 7.1.3,
+ * by condition label) and levels are literals worked out from the spec,
+ * not from any other vtdtest code.
  */
 #include <stdlib.h>
 
@@ -36,9 +37,10 @@
 #define ECAP_SMTS	(1ULL << 43)
 #define ECAP_SSTS	(1ULL << 46)
 #define ECAP_FSTS	(1ULL << 47)
+#define ECAP_SMPWC	(1ULL << 48)
 #define ECAP_RPS	(1ULL << 49)
 #define ECAP_SM		(ECAP_PT | ECAP_NEST | ECAP_SRS | ECAP_SMTS | \
-			 ECAP_SSTS | ECAP_FSTS)
+			 ECAP_SSTS | ECAP_FSTS | ECAP_SMPWC)
 
 /* second-stage entry: R 0, W 1, X 2, PS 7, SNP 11 */
 #define SS_R		0x1ULL
@@ -64,6 +66,7 @@
 #define PE_SRE		0x1ULL
 #define PE_FSPM5	(1ULL << 2)
 #define PE_WPE		(1ULL << 4)
+#define PE_PWSNP	(1ULL << 23)			/* val[1] bit 23 */
 
 /* An address outside the fake arena: not readable memory. */
 #define NOT_MEMORY	0x7f000000ULL
@@ -165,6 +168,17 @@ static void walk_req(const struct walk_unit *u, const struct walk_request *req)
 		EXPECT_U64(res.level, level_);				\
 		if (res.reason != (reason_))				\
 			vtd_walk_print(&res);				\
+	} while (0)
+
+/* @reason_ is in the set of reasons the spec allows for this fault. */
+#define EXPECT_ALLOWS(reason_)						\
+	do {								\
+		if (!vtd_walk_allows(&res, reason_)) {			\
+			unit_failed(__FILE__, __LINE__,			\
+				    "reason 0x%02x not allowed (0x%02x first of %u)", \
+				    reason_, res.reason, res.nr_reasons);	\
+			vtd_walk_print(&res);				\
+		}							\
 	} while (0)
 
 /* ---------------------------------------------------------------- legacy */
@@ -473,6 +487,19 @@ static void sm_build(struct sm *s, u16 sid, u32 pasid)
 				   .ecap = ECAP_SM };
 }
 
+/*
+ * Requests with PASID 0 next to requests without PASID: SCT.9 (48h)
+ * forbids a PASID equal to RID_PASID (0 without ECAP.RPS), so give
+ * RID_PASID 0x40 (ECAP.RPS) and let directory entry 1 share the table of
+ * entry 0: both PASIDs use the same entry.
+ */
+static void sm_rid_pasid_alias(struct sm *s)
+{
+	s->u.ecap |= ECAP_RPS;
+	s->ce[1] = 0x40;
+	s->dir[1] = s->dir[0];
+}
+
 UNIT_TEST(walker_sm_second_stage)
 {
 	struct sm s;
@@ -632,6 +659,7 @@ UNIT_TEST(walker_sm_structure_faults)
 	walk(&s.u, SM_SID, 0x7000, false);
 	EXPECT_FAULT(0x5b, 0);
 	s.u.ecap |= ECAP_SSTS;
+	sm_rid_pasid_alias(&s);
 	req.pasid = 0;
 	req.priv = true;
 	walk_req(&s.u, &req);
@@ -642,7 +670,9 @@ UNIT_TEST(walker_sm_structure_faults)
 	s.u.ecap &= ~ECAP_SRS;				/* SRE without ECAP.SRS */
 	walk_req(&s.u, &req);
 	EXPECT_FAULT(0x5a, 0);
-	s.u.ecap |= ECAP_SRS;
+	s.u.ecap = (s.u.ecap | ECAP_SRS) & ~ECAP_RPS;
+	s.ce[1] = 0;
+	s.dir[1] = 0;
 
 	/* access errors */
 	s.dir[0] = NOT_MEMORY | 1;
@@ -708,7 +738,7 @@ static void fs_unit(struct sm *s, u64 **fs, u64 pe2_flags)
 	sm_build(s, SM_SID, 0);
 	*fs = new_table();
 	s->pe[0] = PE_PGTT(1) | PE_P;
-	s->pe[1] = 0x11;
+	s->pe[1] = PE_PWSNP | 0x11;
 	s->pe[2] = pa(*fs) | pe2_flags;
 }
 
@@ -778,6 +808,7 @@ UNIT_TEST(walker_fs_permissions)
 
 	fake_hw_reset();
 	fs_unit(&s, &fs, PE_SRE);
+	sm_rid_pasid_alias(&s);
 	leaf = map(fs, 4, 0x12345000, 1, 0x66666000 | FS_P | FS_A, FS_TBL);
 	/* user request, U/S = 0 on the leaf: SGN.2 */
 	walk(&s.u, SM_SID, 0x12345000, false);
@@ -804,16 +835,34 @@ UNIT_TEST(walker_fs_permissions)
 	walk(&s.u, SM_SID, 0x12345000, false);
 	EXPECT_FAULT(0x81, 1);
 	*entry_at(fs, 4, 0x12345000, 3) |= FS_US;
-	/* execute: XD anywhere on the walk refuses it (SGN.3) */
+	/*
+	 * Execute requests by VER_REG. Rev 5.10 (major 8 and above, or VER
+	 * not given): RTA.5, 34h, whatever the tables say.
+	 */
 	req.priv = false;
 	req.write = false;
 	req.exec = true;
+	walk_req(&s.u, &req);
+	EXPECT_FAULT(0x34, 0);
+	s.u.ver = 0x80;					/* VER 8.0 */
+	walk_req(&s.u, &req);
+	EXPECT_FAULT(0x34, 0);
+	/* major 7 and below without ECAP.ERS: SPT.5, 5Ch */
+	s.u.ver = 0x60;					/* VER 6.0 */
+	walk_req(&s.u, &req);
+	EXPECT_FAULT(0x5c, 0);
+	/* with ECAP.ERS (bit 30), the rev 3.x model: XD refuses it (SGN.3) */
+	s.u.ecap |= 1ULL << 30;
 	walk_req(&s.u, &req);
 	EXPECT_OK(0x66666000, 0x1000);
 	*entry_at(fs, 4, 0x12345000, 2) |= FS_XD;
 	walk_req(&s.u, &req);
 	EXPECT_FAULT(0x82, 1);
 	req.exec = false;
+	walk_req(&s.u, &req);
+	EXPECT_OK(0x66666000, 0x1000);
+	/* rev 5.10: bits 63:52 of a first-stage entry are ignored */
+	s.u.ver = 0x80;
 	walk_req(&s.u, &req);
 	EXPECT_OK(0x66666000, 0x1000);
 	/* exec and priv of a request without PASID are ignored */
@@ -856,10 +905,18 @@ UNIT_TEST(walker_fs_5level_and_faults)
 	s.pe[2] = NOT_MEMORY | PE_FSPM5;
 	walk(&s.u, SM_SID, 0x1000, false);
 	EXPECT_FAULT(0x73, 5);
-	/* first stage needs ECAP.FSTS */
+	/*
+	 * First stage needs ECAP.FSTS: PGTT=001b is SPT.4.2 (5Bh), and FSPM
+	 * and FSPTPTR are Reserved(0) without FSTS, SPT.3 (5Ah): both hold.
+	 */
 	s.u.ecap &= ~ECAP_FSTS;
 	walk(&s.u, SM_SID, 0x1000, false);
+	EXPECT_FAULT(0x5a, 0);
+	EXPECT_ALLOWS(0x5b);
+	s.pe[2] = 0;
+	walk(&s.u, SM_SID, 0x1000, false);
 	EXPECT_FAULT(0x5b, 0);
+	EXPECT_U64(res.nr_reasons, 1);
 }
 
 /* ----------------------------------------------------------------- nested */
@@ -950,7 +1007,7 @@ static void nest_build(struct nest *n, unsigned int aw, u64 pe2_flags)
 	n->g.next_gpa = GPA_TABLES;
 	n->fs = guest_page(&n->g, &n->fs_gpa);
 	n->s.pe[0] = pa(n->g.ss) | PE_PGTT(3) | PE_AW(aw) | PE_P;
-	n->s.pe[1] = 0x77;
+	n->s.pe[1] = PE_PWSNP | 0x77;
 	n->s.pe[2] = n->fs_gpa | pe2_flags;
 	/* the first stage maps IOVA to OUT_GPA, the second OUT_GPA to OUT_HPA */
 	guest_map(&n->g, n->fs, 4, IOVA, 1, OUT_GPA | FS_LEAF, FS_TBL);
@@ -1193,7 +1250,297 @@ UNIT_TEST(walker_fault_reason_names)
 	EXPECT_CONTAINS(vtd_fault_reason_name(0x84), "SGN.5");
 	EXPECT_CONTAINS(vtd_fault_reason_name(0x91), "SFS.10");
 	EXPECT_STR(vtd_fault_reason_name(0x0f), "reserved/unknown");
-	EXPECT_STR(vtd_fault_reason_name(0x60), "reserved/unknown");
+	EXPECT_STR(vtd_fault_reason_name(0x61), "reserved/unknown");
 	EXPECT_STR(vtd_fault_reason_name(0xff), "reserved/unknown");
 	EXPECT_STR(vtd_walk_mode_name(WALK_NESTED), "nested");
+}
+
+/* ------------------------------------------- rev 5.10, Table 30 by label */
+
+#define ECAP_PRS	(1ULL << 29)
+#define ECAP_ERS	(1ULL << 30)
+#define ECAP_SSADS	(1ULL << 45)
+#define ECAP_ADMS	(1ULL << 52)
+#define PE_SSADE	(1ULL << 9)			/* val[0] bit 9 */
+#define PE_PGSNP	(1ULL << 24)			/* val[1] bit 24 */
+#define SS_A		(1ULL << 8)
+#define SS_D		(1ULL << 9)
+
+/*
+ * SFS.9 (90h): a first-stage A/D update the unit must make while it does
+ * not snoop its page walks (ECAP.SMPWC=0 or PWSNP=0 in the PASID entry).
+ */
+UNIT_TEST(walker_sfs9_ad_update_without_snoop)
+{
+	struct sm s;
+	u64 *fs, *leaf;
+
+	fake_hw_reset();
+	fs_unit(&s, &fs, 0);
+	leaf = map(fs, 4, 0x12345000, 1, 0x66666000 | FS_LEAF, FS_TBL);
+	s.pe[1] &= ~PE_PWSNP;				/* SMPWC=1, PWSNP=0 */
+	walk(&s.u, SM_SID, 0x12345000, true);		/* A, D preset: fine */
+	EXPECT_OK(0x66666000, 0x1000);
+	*leaf &= ~FS_D;
+	walk(&s.u, SM_SID, 0x12345000, false);		/* a read needs no D */
+	EXPECT_OK(0x66666000, 0x1000);
+	walk(&s.u, SM_SID, 0x12345000, true);
+	EXPECT_FAULT(0x90, 1);
+	*leaf &= ~FS_A;
+	walk(&s.u, SM_SID, 0x12345000, false);
+	EXPECT_FAULT(0x90, 1);
+	/* snooping (SMPWC=1, PWSNP=1): the unit sets A and D itself */
+	s.pe[1] |= PE_PWSNP;
+	walk(&s.u, SM_SID, 0x12345000, true);
+	EXPECT_OK(0x66666000, 0x1000);
+	/* SMPWC=0: PWSNP is Reserved(0) (SPT.3), and without it SFS.9 */
+	s.u.ecap &= ~ECAP_SMPWC;
+	walk(&s.u, SM_SID, 0x12345000, false);
+	EXPECT_FAULT(0x5a, 0);
+	EXPECT_CONTAINS(res.detail, "PWSNP");
+	s.pe[1] &= ~PE_PWSNP;
+	walk(&s.u, SM_SID, 0x12345000, false);
+	EXPECT_FAULT(0x90, 1);
+	/* A clear on the L4 entry, L2 not present: SFS.2 or SFS.9 */
+	*leaf |= FS_A | FS_D;
+	*entry_at(fs, 4, 0x12345000, 4) &= ~FS_A;
+	*entry_at(fs, 4, 0x12345000, 2) &= ~FS_P;
+	walk(&s.u, SM_SID, 0x12345000, false);
+	EXPECT_FAULT(0x71, 2);
+	EXPECT_ALLOWS(0x90);
+	EXPECT_U64(res.nr_reasons, 2);
+}
+
+/* SSS.5 (7Ch): a second-stage A/D update (SSADE=1) without snoop. */
+UNIT_TEST(walker_sss5_ss_ad_update_without_snoop)
+{
+	struct sm s;
+	u64 *ss, *leaf;
+
+	fake_hw_reset();
+	sm_build(&s, SM_SID, 0);
+	s.u.ecap |= ECAP_SSADS;
+	ss = new_table();
+	s.pe[0] = pa(ss) | PE_SSADE | PE_PGTT(2) | PE_AW(2) | PE_P;
+	s.pe[1] = PE_PWSNP | 0x33;
+	leaf = map(ss, 4, 0x7000, 1, 0x20000 | SS_A | SS_RW, SS_A | SS_RW);
+	walk(&s.u, SM_SID, 0x7000, false);
+	EXPECT_OK(0x20000, 0x1000);
+	s.pe[1] &= ~PE_PWSNP;
+	walk(&s.u, SM_SID, 0x7000, false);		/* A everywhere */
+	EXPECT_OK(0x20000, 0x1000);
+	walk(&s.u, SM_SID, 0x7000, true);		/* D to set */
+	EXPECT_FAULT(0x7c, 1);
+	*leaf |= SS_D;
+	walk(&s.u, SM_SID, 0x7000, true);
+	EXPECT_OK(0x20000, 0x1000);
+	*entry_at(ss, 4, 0x7000, 3) &= ~SS_A;
+	walk(&s.u, SM_SID, 0x7000, false);
+	EXPECT_FAULT(0x7c, 3);
+	/* without SSADE the A/D bits are ignored */
+	s.pe[0] &= ~PE_SSADE;
+	walk(&s.u, SM_SID, 0x7000, false);
+	EXPECT_OK(0x20000, 0x1000);
+}
+
+/*
+ * Nested: an A update on a page the second stage maps read-only, with no
+ * page-walk snoop: SFS.8 (77h), SFS.9 (90h) and, by SFS.1's note, SGN.6.
+ */
+UNIT_TEST(walker_nested_ad_combined)
+{
+	struct nest n;
+	u64 l1_gpa;
+
+	fake_hw_reset();
+	nest_build(&n, 2, 0);
+	l1_gpa = *guest_entry_at(&n.g, n.fs, 4, IOVA, 2) & ADDR_MASK;
+	*entry_at(n.g.ss, 4, l1_gpa, 1) &= ~SS_W;
+	*guest_entry_at(&n.g, n.fs, 4, IOVA, 1) &= ~FS_A;
+	n.s.pe[1] &= ~PE_PWSNP;
+	walk(&n.s.u, SM_SID, IOVA, false);
+	EXPECT_FAULT(0x77, 1);
+	EXPECT_ALLOWS(0x90);
+	EXPECT_ALLOWS(0x85);
+	EXPECT_U64(res.nr_reasons, 3);
+}
+
+/*
+ * SPT.4.4 (5Bh): a nested FSPTPTR above 2^min(MGAW, AW) - 1; SGN.5 by
+ * SFS.1's note; never SFS.5 (74h), which is for the ADDR of a
+ * first-stage entry. At or above HAW it is also SPT.3 (5Ah).
+ */
+UNIT_TEST(walker_nested_fsptptr_beyond_width)
+{
+	struct nest n;
+
+	fake_hw_reset();
+	nest_build(&n, 1, 0);				/* 39-bit second stage */
+	n.s.pe[2] = 1ULL << 39;
+	walk(&n.s.u, SM_SID, IOVA, false);
+	EXPECT_FAULT(0x5b, 0);
+	EXPECT_ALLOWS(0x84);
+	if (vtd_walk_allows(&res, 0x74))
+		unit_failed(__FILE__, __LINE__, "SFS.5 allowed for FSPTPTR");
+	n.s.u.haw = 39;					/* FSPTPTR at HAW */
+	walk(&n.s.u, SM_SID, IOVA, false);
+	EXPECT_FAULT(0x5a, 0);
+	EXPECT_CONTAINS(res.detail, "FSPTPTR above HAW");
+	EXPECT_ALLOWS(0x5b);
+	/* a first-stage entry's ADDR beyond: SFS.5, or SGN.5 (SFS.1 note) */
+	fake_hw_reset();
+	nest_build(&n, 1, 0);
+	*entry_at(n.fs, 4, IOVA, 4) = (1ULL << 39) | FS_TBL;
+	walk(&n.s.u, SM_SID, IOVA, false);
+	EXPECT_FAULT(0x74, 3);
+	EXPECT_ALLOWS(0x84);
+}
+
+/* LGN.1.3 (4h): a legacy pass-through address at or above 2^HAW. */
+UNIT_TEST(walker_legacy_pass_through_haw)
+{
+	struct legacy l;
+
+	fake_hw_reset();
+	legacy_build(&l, 2, 2, 1);			/* TT=10b, AW 48-bit */
+	l.u.haw = 39;					/* HAW < MGAW 48 */
+	walk(&l.u, SID, (1ULL << 39) - 0x1000, true);
+	EXPECT_OK((1ULL << 39) - 0x1000, 0x1000);
+	walk(&l.u, SID, 1ULL << 39, true);
+	EXPECT_FAULT(0x04, 0);
+	/* LGN.4 (Eh): the output is the input, FEEx_xxxxh is blocked */
+	walk(&l.u, SID, 0xfee00000, true);
+	EXPECT_FAULT(0x0e, 0);
+}
+
+/* SGN.8.1 (87h): scalable-mode pass-through into FEEx_xxxxh. */
+UNIT_TEST(walker_sm_pass_through_interrupt_range)
+{
+	struct sm s;
+
+	fake_hw_reset();
+	sm_build(&s, SM_SID, 0);
+	s.pe[0] = PE_PGTT(4) | PE_P;
+	s.pe[1] = 1;
+	walk(&s.u, SM_SID, 0xfedff000, true);
+	EXPECT_OK(0xfedff000, 0x1000);
+	walk(&s.u, SM_SID, 0xfee00abc, true);
+	EXPECT_FAULT(0x87, 0);
+	walk(&s.u, SM_SID, 0xfef00000, true);
+	EXPECT_OK(0xfef00000, 0x1000);
+	/* SGN.4.2 (83h): above HAW */
+	walk(&s.u, SM_SID, 1ULL << 48, true);
+	EXPECT_FAULT(0x83, 0);
+}
+
+/* SCT.4 (43h) and SCT.9 (48h). */
+UNIT_TEST(walker_sm_context_rid_pasid)
+{
+	struct sm s;
+	u64 *ss;
+	struct walk_request req = { .sid = SM_SID, .addr = 0x7000,
+				    .pasid_present = true, .pasid = 0x41 };
+
+	fake_hw_reset();
+	sm_build(&s, SM_SID, 0x41);
+	ss = new_table();
+	s.pe[0] = pa(ss) | PE_PGTT(2) | PE_AW(2) | PE_P;
+	map(ss, 4, 0x7000, 1, 0x20000 | SS_RW, SS_RW);
+	walk_req(&s.u, &req);
+	EXPECT_OK(0x20000, 0x1000);
+	/* SCT.9: PASID 0 is the requests without PASID's (no ECAP.RPS) */
+	req.pasid = 0;
+	walk_req(&s.u, &req);
+	EXPECT_FAULT(0x48, 0);
+	/* with ECAP.RPS, RID_PASID 0x41: PASID 0x41 is refused */
+	s.u.ecap |= ECAP_RPS;
+	s.ce[1] = 0x41;
+	walk(&s.u, SM_SID, 0x7000, false);
+	EXPECT_OK(0x20000, 0x1000);
+	req.pasid = 0x41;
+	walk_req(&s.u, &req);
+	EXPECT_FAULT(0x48, 0);
+	/* SCT.4.2: RID_PASID beyond PDTS 0 (2^13 PASIDs), any request */
+	s.ce[1] = 0x2000;
+	walk(&s.u, SM_SID, 0x7000, false);
+	EXPECT_FAULT(0x43, 0);
+	walk_req(&s.u, &req);
+	EXPECT_FAULT(0x43, 0);
+	s.ce[0] |= 1ULL << 9;				/* PDTS 1: 2^14 PASIDs */
+	walk_req(&s.u, &req);
+	EXPECT_OK(0x20000, 0x1000);
+	/* SCT.4.1: PRE=1 with DTE=0 */
+	s.u.ecap |= ECAP_PRS;
+	s.ce[0] |= 1ULL << 4;
+	walk_req(&s.u, &req);
+	EXPECT_FAULT(0x43, 0);
+}
+
+/* SPT.3 (5Ah) as rev 5.10 section 9.6 lists the reserved fields. */
+UNIT_TEST(walker_pasid_entry_reserved_rev510)
+{
+	struct sm s;
+	u64 *ss;
+
+	fake_hw_reset();
+	sm_build(&s, SM_SID, 0);
+	ss = new_table();
+	s.pe[0] = pa(ss) | PE_PGTT(2) | PE_AW(2) | PE_P;
+	s.pe[1] = 0x33;
+	map(ss, 4, 0x7000, 1, 0x20000 | SS_RW, SS_RW);
+	/* 134:133 are IGN */
+	s.pe[2] = 3ULL << 5;
+	walk(&s.u, SM_SID, 0x7000, false);
+	EXPECT_OK(0x20000, 0x1000);
+	s.pe[2] = 0;
+	/* bit 5 is reserved in rev 5.10 (SSEE of rev 3.x) */
+	s.pe[0] |= 1ULL << 5;
+	walk(&s.u, SM_SID, 0x7000, false);
+	EXPECT_FAULT(0x5a, 0);
+	s.u.ver = 0x60;					/* VER 6.0 with ERS */
+	s.u.ecap |= ECAP_ERS;
+	walk(&s.u, SM_SID, 0x7000, false);
+	EXPECT_OK(0x20000, 0x1000);
+	s.pe[0] &= ~(1ULL << 5);
+	/* 95:91 */
+	s.pe[1] |= 1ULL << 27;
+	walk(&s.u, SM_SID, 0x7000, false);
+	EXPECT_FAULT(0x5a, 0);
+	s.pe[1] = 0x33 | 1ULL << 31;
+	walk(&s.u, SM_SID, 0x7000, false);
+	EXPECT_FAULT(0x5a, 0);
+	/* PGSNP needs ECAP.SC; PWSNP needs ECAP.SMPWC */
+	s.pe[1] = 0x33 | PE_PGSNP;
+	walk(&s.u, SM_SID, 0x7000, false);
+	EXPECT_FAULT(0x5a, 0);
+	s.u.ecap |= ECAP_SC;
+	walk(&s.u, SM_SID, 0x7000, false);
+	EXPECT_OK(0x20000, 0x1000);
+	s.pe[1] = 0x33 | PE_PWSNP;
+	s.u.ecap &= ~ECAP_SMPWC;
+	walk(&s.u, SM_SID, 0x7000, false);
+	EXPECT_FAULT(0x5a, 0);
+	s.u.ecap |= ECAP_SMPWC;
+	walk(&s.u, SM_SID, 0x7000, false);
+	EXPECT_OK(0x20000, 0x1000);
+	/* FSPTPTR above HAW, for any PGTT (191:HAW+128 is reserved) */
+	s.pe[2] = 1ULL << 48;
+	walk(&s.u, SM_SID, 0x7000, false);
+	EXPECT_FAULT(0x5a, 0);
+}
+
+/* RTA.4 (33h): abort-DMA mode blocks and records every request. */
+UNIT_TEST(walker_abort_dma_mode)
+{
+	struct sm s;
+
+	fake_hw_reset();
+	sm_build(&s, SM_SID, 0);
+	s.u.rtaddr = pa(s.root) | 3ULL << 10;
+	walk(&s.u, SM_SID, 0x7000, false);
+	EXPECT_FAULT(0x30, 0);				/* RTA.1.1: no ADMS */
+	s.u.ecap |= ECAP_ADMS;
+	walk(&s.u, SM_SID, 0x7000, false);
+	EXPECT_FAULT(0x33, 0);
+	EXPECT_STR(vtd_fault_reason_name(0x33), "RTA.4 abort-DMA mode (TTM=11b)");
 }

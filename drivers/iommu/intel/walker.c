@@ -2,15 +2,25 @@
 /*
  * Reference walker for VT-d DMA remapping: see walker.h.
  *
- * Written from the Intel VT-d Architecture Specification 4.1:
+ * Written from the Intel VT-d Architecture Specification rev 5.10
+ * (D51397-018, Nov 2025):
  *   3.4-3.5  legacy and scalable-mode root/context/PASID structure walks
  *   3.6      first-stage translation (IA-32e paging)
  *   3.7      second-stage translation
  *   3.8      nested translation
  *   3.14     requests to the interrupt address range
- *   7.1.3    fault reasons (legacy 1h-Eh, scalable-mode 30h-91h)
+ *   7.1.3    Table 30: every fault condition by label (LRT.x, LCT.x,
+ *            LSS.x, LGN.x, RTA.x, SRT.x, SCT.x, SPD.x, SPT.x, SFS.x,
+ *            SSS.x, SGN.x); each fault below cites the one it predicts
  *   9.1-9.8  root, context, PASID directory/table and paging entry formats
- *   11.4     CAP_REG, ECAP_REG, RTADDR_REG
+ *   11.4     VER_REG, CAP_REG, ECAP_REG, RTADDR_REG
+ *
+ * Where revisions differ the unit's VER_REG decides, and the diagnostic
+ * says which rule applied: execute requests (ER=1) fault RTA.5 (34h) on
+ * units of major version 8 and above; on older units SPT.5 (5Ch) when
+ * ECAP.ERS is clear, and with ECAP.ERS set the rev 3.x model (PASID
+ * entry SSEE, first-stage XD, SGN.3 82h), which rev 5.10 no longer has.
+ * A VER_REG of 0 (not given) is read as rev 5.10.
  * Every layout below is defined here on purpose: the walker must not share
  * a constant with the code that builds the tables (entry.h, pgtable.h).
  */
@@ -39,15 +49,21 @@
 #define W_ECAP_SC		BIT_ULL(7)	/* snoop control */
 #define W_ECAP_MTS		BIT_ULL(25)	/* memory type */
 #define W_ECAP_NEST		BIT_ULL(26)	/* nested translation */
+#define W_ECAP_PRS		BIT_ULL(29)	/* page requests */
+#define W_ECAP_ERS		BIT_ULL(30)	/* execute requests (rev 3.x) */
 #define W_ECAP_SRS		BIT_ULL(31)	/* supervisor requests */
 #define W_ECAP_EAFS		BIT_ULL(34)	/* extended accessed flag */
 #define W_ECAP_SMTS		BIT_ULL(43)	/* scalable mode */
 #define W_ECAP_SSADS		BIT_ULL(45)	/* second-stage A/D */
 #define W_ECAP_SSTS		BIT_ULL(46)	/* second-stage translation */
 #define W_ECAP_FSTS		BIT_ULL(47)	/* first-stage translation */
+#define W_ECAP_SMPWC		BIT_ULL(48)	/* scalable-mode page-walk coherency */
 #define W_ECAP_RPS		BIT_ULL(49)	/* RID_PASID */
 #define W_ECAP_ADMS		BIT_ULL(52)	/* abort DMA mode */
 #define W_ECAP_RPRIVS		BIT_ULL(53)	/* RID_PRIV */
+
+#define W_VER_MAJOR_SHIFT	4		/* 7:4 */
+#define W_VER_MAJOR_MASK	0xfU
 
 #define W_RTADDR_TTM_SHIFT	10		/* 11:10 translation table mode */
 #define W_RTADDR_TTM_MASK	0x3ULL
@@ -88,7 +104,7 @@
 #define W_SCE_DTE		BIT_ULL(2)
 #define W_SCE_PASIDE		BIT_ULL(3)
 #define W_SCE_PRE		BIT_ULL(4)
-#define W_SCE_RSVD0		GENMASK_ULL(8, 5)	/* + 63:HAW */
+#define W_SCE_RSVD0		GENMASK_ULL(8, 5)	/* + 63:HAW; EPTR, HPTE unsupported */
 #define W_SCE_PDTS_SHIFT	9			/* 11:9: 2^(PDTS+7) dir entries */
 #define W_SCE_PDTS_MASK		0x7ULL
 #define W_SCE1_RID_PASID	GENMASK_ULL(19, 0)	/* 83:64, with ECAP.RPS */
@@ -108,22 +124,26 @@
 #define W_PE0_FPD		BIT_ULL(1)
 #define W_PE0_AW_SHIFT		2			/* 4:2 */
 #define W_PE0_AW_MASK		0x7ULL
-#define W_PE0_SSEE		BIT_ULL(5)		/* second-stage execute enable */
+#define W_PE0_SSEE		BIT_ULL(5)		/* rev 3.x SSEE; reserved in 5.10 */
 #define W_PE0_PGTT_SHIFT	6			/* 8:6 */
 #define W_PE0_PGTT_MASK		0x7ULL
 #define W_PE0_SSADE		BIT_ULL(9)
-#define W_PE0_RSVD		GENMASK_ULL(11, 10)	/* + 63:HAW when SSPTPTR used */
+#define W_PE0_RSVD		GENMASK_ULL(11, 10)	/* + 63:HAW */
 #define W_PE1_DID_MASK		0xffffULL		/* 79:64 */
 #define W_PE1_RSVD		GENMASK_ULL(22, 16)	/* 86:80 */
-#define W_PE1_PWSNP		BIT_ULL(23)
-#define W_PE1_PGSNP		BIT_ULL(24)
-#define W_PE1_MT		GENMASK_ULL(63, 25)	/* CD EMTE EMT PWT PCD PAT: ECAP.MTS */
+#define W_PE1_PWSNP		BIT_ULL(23)		/* 87, with ECAP.SMPWC */
+#define W_PE1_PGSNP		BIT_ULL(24)		/* 88, with ECAP.SC */
+#define W_PE1_CD_EMTE		GENMASK_ULL(26, 25)	/* 90:89, with ECAP.MTS */
+#define W_PE1_RSVD_HI		GENMASK_ULL(31, 27)	/* 95:91 */
+#define W_PE1_PAT		GENMASK_ULL(63, 32)	/* 127:96, with ECAP.MTS */
 #define W_PE2_SRE		BIT_ULL(0)		/* 128, with ECAP.SRS */
 #define W_PE2_FSPM_SHIFT	2			/* 131:130 */
 #define W_PE2_FSPM_MASK		0x3ULL
 #define W_PE2_WPE		BIT_ULL(4)		/* 132, with ECAP.SRS */
 #define W_PE2_EAFE		BIT_ULL(7)		/* 135, with ECAP.EAFS */
-#define W_PE2_RSVD		(BIT_ULL(1) | GENMASK_ULL(6, 5) | GENMASK_ULL(11, 8))
+#define W_PE2_FSPM		GENMASK_ULL(3, 2)
+/* 129 and 139:136; 134:133 are IGN (ignored for older software) */
+#define W_PE2_RSVD		(BIT_ULL(1) | GENMASK_ULL(11, 8))
 #define W_PGTT_FS		1
 #define W_PGTT_SS		2
 #define W_PGTT_NESTED		3
@@ -148,7 +168,7 @@
 #define W_FS_D			BIT_ULL(6)
 #define W_FS_PS			BIT_ULL(7)
 #define W_FS_EA			BIT_ULL(10)		/* extended accessed, with EAFE */
-#define W_FS_XD			BIT_ULL(63)
+#define W_FS_XD			BIT_ULL(63)		/* rev 3.x; 63:52 IGN in 5.10 */
 
 #define W_LEVEL_STRIDE		9
 #define W_LEVEL_ENTRIES		512
@@ -176,6 +196,8 @@
 #define FR_RTA_TTM		0x30	/* RTA.1: TTM reserved/unsupported */
 #define FR_RTA_PASID		0x31	/* RTA.2: TTM legacy, request with PASID */
 #define FR_RTA_PRQ		0x32	/* RTA.3: TTM legacy, page request */
+#define FR_RTA_ABORT		0x33	/* RTA.4: TTM abort-DMA (ECAP.ADMS) */
+#define FR_RTA_EXEC		0x34	/* RTA.5: ER=1, VER major >= 8 */
 #define FR_SRT_ACCESS		0x38
 #define FR_SRT_NP		0x39
 #define FR_SRT_RSVD		0x3a
@@ -226,20 +248,19 @@ static const struct {
 	u8 code;
 	const char *name;
 } reason_names[] = {
-	{ 0x00, "reserved (no fault; abort-DMA mode blocks without a record)" },
-	{ FR_ROOT_NP, "root entry not present" },
-	{ FR_CTX_NP, "context entry not present" },
-	{ FR_CTX_INV, "invalid context entry (AW, TT or SLPTPTR)" },
-	{ FR_BEYOND_AGAW, "input address beyond min(MGAW, AGAW)" },
-	{ FR_WRITE, "write: W clear in second-level entry" },
-	{ FR_READ, "read: R clear in second-level entry" },
-	{ FR_SL_TABLE, "second-level table access error" },
-	{ FR_ROOT_TABLE, "root table access error" },
-	{ FR_CTX_TABLE, "context table access error" },
-	{ FR_ROOT_RSVD, "reserved field set in root entry" },
-	{ FR_CTX_RSVD, "reserved field set in context entry" },
-	{ FR_SL_RSVD, "reserved field set in second-level entry" },
-	{ FR_TT_BLOCKED, "translation request blocked by context TT" },
+	{ FR_ROOT_NP, "LRT.2 root entry not present" },
+	{ FR_CTX_NP, "LCT.2 context entry not present" },
+	{ FR_CTX_INV, "LCT.4 invalid context entry (AW, TT or SSPTPTR)" },
+	{ FR_BEYOND_AGAW, "LGN.1 input address beyond min(MGAW, AGAW), or HAW for pass-through" },
+	{ FR_WRITE, "LGN.2 write: W clear in second-stage entry" },
+	{ FR_READ, "LGN.3 read: R clear in second-stage entry" },
+	{ FR_SL_TABLE, "LSS.1 second-stage table access error" },
+	{ FR_ROOT_TABLE, "LRT.1 root table access error" },
+	{ FR_CTX_TABLE, "LCT.1 context table access error" },
+	{ FR_ROOT_RSVD, "LRT.3 reserved field set in root entry" },
+	{ FR_CTX_RSVD, "LCT.3 reserved field set in context entry" },
+	{ FR_SL_RSVD, "LSS.2 reserved field set in second-stage entry" },
+	{ FR_TT_BLOCKED, "LCT.5 translation request blocked by context TT" },
 	{ FR_INTR_ADDR, "LGN.4 output address in interrupt range" },
 	{ 0x20, "IR: reserved field in interrupt request" },
 	{ 0x21, "IR: interrupt index beyond table size" },
@@ -251,27 +272,31 @@ static const struct {
 	{ FR_RTA_TTM, "RTA.1 RTADDR TTM reserved or unsupported" },
 	{ FR_RTA_PASID, "RTA.2 legacy mode, request with PASID" },
 	{ FR_RTA_PRQ, "RTA.3 legacy mode, page request" },
+	{ FR_RTA_ABORT, "RTA.4 abort-DMA mode (TTM=11b)" },
+	{ FR_RTA_EXEC, "RTA.5 execute request (VER major >= 8)" },
 	{ FR_SRT_ACCESS, "SRT.1 root table access error" },
 	{ FR_SRT_NP, "SRT.2 root entry half not present" },
 	{ FR_SRT_RSVD, "SRT.3 reserved field set in root entry" },
 	{ FR_SCT_ACCESS, "SCT.1 context table access error" },
 	{ FR_SCT_NP, "SCT.2 context entry not present" },
 	{ FR_SCT_RSVD, "SCT.3 reserved field set in context entry" },
-	{ FR_SCT_INV, "SCT.4 invalid context entry" },
+	{ FR_SCT_INV, "SCT.4 invalid context entry (DTE/PRE, RID_PASID beyond PDTS, EPTR/PASIDE)" },
 	{ FR_SCT_DTE, "SCT.5 DTE clear for translation request" },
 	{ FR_SCT_PASIDE, "SCT.6 PASIDE clear for request with PASID" },
 	{ FR_SCT_PDTS, "SCT.7 PASID beyond PDTS" },
 	{ FR_SCT_PRE, "SCT.8 PRE clear for page request" },
-	{ FR_SCT_RID_PASID, "SCT.9 RID_PASID error" },
+	{ FR_SCT_RID_PASID, "SCT.9 request with PASID equal to RID_PASID" },
+	{ 0x49, "SCT.10 EPTR clear for translated request with PASID" },
 	{ FR_SPD_ACCESS, "SPD.1 PASID directory access error" },
 	{ FR_SPD_NP, "SPD.2 PASID directory entry not present" },
 	{ FR_SPD_RSVD, "SPD.3 reserved field set in PASID directory entry" },
 	{ FR_SPT_ACCESS, "SPT.1 PASID table access error" },
 	{ FR_SPT_NP, "SPT.2 PASID entry not present" },
 	{ FR_SPT_RSVD, "SPT.3 reserved field set in PASID entry" },
-	{ FR_SPT_INV, "SPT.4 invalid PASID entry (PGTT, AW, FSPM)" },
-	{ FR_SPT_ERE, "SPT.5 ERE clear for execute request" },
+	{ FR_SPT_INV, "SPT.4 invalid PASID entry (AW, PGTT, FSPM, nested FSPTPTR beyond width)" },
+	{ FR_SPT_ERE, "SPT.5 execute request, ECAP.ERS=0 (VER major <= 7)" },
 	{ FR_SPT_SRE, "SPT.6 SRE clear for privileged request" },
+	{ 0x60, "SPT.9 translated address beyond HPT size" },
 	{ FR_SFS_ACCESS, "SFS.1 first-stage table access error" },
 	{ FR_SFS_NP, "SFS.2 first-stage entry not present" },
 	{ FR_SFS_RSVD, "SFS.3 reserved field set in first-stage entry" },
@@ -288,12 +313,13 @@ static const struct {
 	{ FR_SSS_AD_FAIL, "SSS.6 second-stage A/D update failed" },
 	{ FR_SGN_CANON, "SGN.1 non-canonical first-stage input" },
 	{ FR_SGN_US, "SGN.2 user request, U/S clear" },
-	{ FR_SGN_EXEC, "SGN.3 no execute permission" },
+	{ FR_SGN_EXEC, "SGN.3 no execute permission (rev 3.x; not in rev 5.10)" },
 	{ FR_SGN_BEYOND_HAW, "SGN.4 input address beyond HAW" },
 	{ FR_SGN_BEYOND_AGAW, "SGN.5 second-stage input beyond min(MGAW, AGAW)" },
 	{ FR_SGN_WRITE, "SGN.6 no write permission" },
 	{ FR_SGN_READ, "SGN.7 no read permission" },
 	{ FR_SGN_INTR, "SGN.8 output address in interrupt range" },
+	{ 0x89, "SGN.10 PASID beyond ECAP.PSS" },
 	{ FR_SFS_AD_NOSNOOP, "SFS.9 first-stage A/D update without snoop" },
 	{ FR_SFS_AD_FAIL, "SFS.10 first-stage A/D update failed" },
 };
@@ -327,6 +353,22 @@ const char *vtd_walk_mode_name(enum walk_mode mode)
 
 /* ---- walk state ---- */
 
+/*
+ * A fault condition met on the way that does not stop the walk: an A/EA
+ * update the unit cannot make (SFS.8, SFS.9, SSS.5; the hardware may set
+ * A/EA as it walks or once the walk is done), or a permission already
+ * lost above the leaf (SGN.2, SGN.6; a unit may check each level). Table
+ * 30 gives no priority, so each is also allowed for a later fault;
+ * @must: it faults the request when nothing else does.
+ */
+struct walk_pending {
+	u8 reason;
+	unsigned int level;
+	bool must;
+};
+
+#define WALK_MAX_PENDING	8
+
 struct walker {
 	const struct walk_unit *u;
 	const struct walk_request *req;
@@ -335,7 +377,12 @@ struct walker {
 	unsigned int mgaw;
 	bool priv;		/* effective privilege */
 	bool exec;		/* effective execute request */
+	bool exec_rev3;		/* rev 3.x execute model (VER major <= 7, ERS) */
+	bool snoop;		/* paging-structure accesses snoop (SMPWC, PWSNP) */
 	u64 pe[8];		/* the PASID entry in use */
+	unsigned int nr_pending;
+	struct walk_pending pending[WALK_MAX_PENDING];
+	char pending_detail[sizeof(((struct walk_result *)0)->detail)];
 	struct walk_step spill;	/* written when the trace is full */
 };
 
@@ -427,10 +474,83 @@ static void fault(struct walker *w, u8 reason, unsigned int level,
 
 	w->res->fault = true;
 	w->res->reason = reason;
+	w->res->reasons[0] = reason;
+	w->res->nr_reasons = 1;
 	w->res->level = level;
+	w->res->phys = 0;
+	w->res->page_size = 0;
 	va_start(ap, fmt);
 	kvsnprintf(w->res->detail, sizeof(w->res->detail), fmt, ap);
 	va_end(ap);
+}
+
+/* Another reason the spec allows for the fault already predicted. */
+static void also(struct walker *w, u8 reason)
+{
+	struct walk_result *res = w->res;
+
+	for (unsigned int i = 0; i < res->nr_reasons; i++)
+		if (res->reasons[i] == reason)
+			return;
+	if (res->nr_reasons < WALK_MAX_REASONS)
+		res->reasons[res->nr_reasons++] = reason;
+}
+
+bool vtd_walk_allows(const struct walk_result *res, u8 reason)
+{
+	if (!res->fault)
+		return false;
+	for (unsigned int i = 0; i < res->nr_reasons && i < WALK_MAX_REASONS; i++)
+		if (res->reasons[i] == reason)
+			return true;
+	return res->reason == reason;
+}
+
+static void pend(struct walker *w, u8 reason, unsigned int level, bool must,
+		 const char *fmt, ...) __printf(5, 6);
+
+/* Records a condition met on the way (struct walk_pending). */
+static void pend(struct walker *w, u8 reason, unsigned int level, bool must,
+		 const char *fmt, ...)
+{
+	bool first_must = must;
+	va_list ap;
+
+	for (unsigned int i = 0; i < w->nr_pending; i++) {
+		if (w->pending[i].must)
+			first_must = false;
+		if (w->pending[i].reason == reason)
+			return;
+	}
+	if (w->nr_pending == WALK_MAX_PENDING)
+		return;
+	w->pending[w->nr_pending++] = (struct walk_pending){
+		.reason = reason, .level = level, .must = must };
+	if (first_must) {
+		va_start(ap, fmt);
+		kvsnprintf(w->pending_detail, sizeof(w->pending_detail), fmt, ap);
+		va_end(ap);
+	}
+}
+
+/*
+ * At the end of the walk: a fault also allows every pending reason; a
+ * walk that found no fault faults with the first pending one that must.
+ */
+static void settle(struct walker *w)
+{
+	const struct walk_pending *first = NULL;
+
+	if (!w->res->fault) {
+		for (unsigned int i = 0; i < w->nr_pending && !first; i++)
+			if (w->pending[i].must)
+				first = &w->pending[i];
+		if (!first)
+			return;
+		fault(w, first->reason, first->level, "%s", w->pending_detail);
+	}
+	for (unsigned int i = 0; i < w->nr_pending; i++)
+		also(w, w->pending[i].reason);
 }
 
 static void translated(struct walker *w, u64 phys, u64 size)
@@ -460,7 +580,8 @@ struct ss_cfg {
 	u64 root;		/* SLPTPTR / SSPTPTR */
 	unsigned int levels;	/* 3, 4 or 5 */
 	unsigned int width;	/* min(MGAW, AGAW) */
-	bool ssee;		/* X is a permission (PASID entry SSEE) */
+	bool ssee;		/* X is a permission (rev 3.x PASID entry SSEE) */
+	bool ad;		/* PASID entry SSADE: A/D flags in use (3.7.2) */
 	const char *prefix;	/* step name prefix, e.g. "fs-L4>" */
 };
 
@@ -470,6 +591,7 @@ struct ss_out {
 	u64 out;
 	u64 size;
 	bool r, w, x;		/* cumulative permissions */
+	bool d_clear;		/* the leaf's D is clear */
 	char why[80];		/* reserved bits found */
 };
 
@@ -555,10 +677,20 @@ static void ss_walk(struct walker *w, const struct ss_cfg *c, u64 in,
 				  field, ULL(rsvd));
 			return;
 		}
+		/*
+		 * SSS.5 (7.1.3): with SSADE, an entry whose A is clear needs an
+		 * A update, which a unit that does not snoop its page walks
+		 * (ECAP.SMPWC=0 or PWSNP=0) cannot make.
+		 */
+		if (c->ad && !(e & W_SS_A) && !w->snoop)
+			pend(w, FR_SSS_AD_NOSNOOP, level, true,
+			     "%sss-L%u A=0 with SSADE=1 and no page-walk snoop (SSS.5)",
+			     c->prefix, level);
 		if (level == 1 || (e & W_SS_PS))
 			break;
 		table = e & W_ADDR;
 	}
+	o->d_clear = !(e & W_SS_D);
 	o->size = level_size(o->level);
 	o->out = (e & W_ADDR & ~(o->size - 1)) | (in & (o->size - 1));
 }
@@ -581,6 +713,7 @@ static void ss_setup(const struct walker *w, struct ss_cfg *c, u64 root,
 	c->levels = aw + 2;
 	c->width = MIN(agaw, w->mgaw);
 	c->ssee = false;
+	c->ad = false;
 	c->prefix = "";
 }
 
@@ -626,7 +759,7 @@ static void legacy_translate(struct walker *w, u64 slptptr, unsigned int aw)
 	}
 	if (in_intr_range(o.out)) {
 		fault(w, FR_INTR_ADDR, o.level,
-		      "output 0x%llx in interrupt range", ULL(o.out));
+		      "output 0x%llx in interrupt range (LGN.4)", ULL(o.out));
 		return;
 	}
 	translated(w, o.out, o.size);
@@ -687,10 +820,18 @@ static void legacy_context(struct walker *w, u64 ctp)
 		legacy_translate(w, lo & W_ADDR, aw);
 		return;
 	}
-	/* Pass-through: the input is the host address, within 2^X (7.1.3 4h). */
-	if (req->addr & above(MIN(w->mgaw, 30 + W_LEVEL_STRIDE * aw))) {
-		fault(w, FR_BEYOND_AGAW, 0, "pass-through address 0x%llx beyond %u bits",
-		      ULL(req->addr), MIN(w->mgaw, 30 + W_LEVEL_STRIDE * aw));
+	/* LGN.1.3: a pass-through input is a host address, below 2^HAW. */
+	if (req->addr & above(w->haw)) {
+		fault(w, FR_BEYOND_AGAW, 0,
+		      "pass-through address 0x%llx beyond HAW %u (LGN.1.3)",
+		      ULL(req->addr), w->haw);
+		return;
+	}
+	/* LGN.4: with TT=10b the output is the request's address. */
+	if (in_intr_range(req->addr)) {
+		fault(w, FR_INTR_ADDR, 0,
+		      "pass-through address 0x%llx in interrupt range (LGN.4)",
+		      ULL(req->addr));
 		return;
 	}
 	translated(w, req->addr, W_PAGE);
@@ -741,7 +882,21 @@ static void pasid_ss_cfg(const struct walker *w, struct ss_cfg *c)
 	unsigned int aw = (w->pe[0] >> W_PE0_AW_SHIFT) & W_PE0_AW_MASK;
 
 	ss_setup(w, c, w->pe[0] & W_ADDR, aw);
-	c->ssee = w->pe[0] & W_PE0_SSEE;
+	c->ssee = w->exec_rev3 && (w->pe[0] & W_PE0_SSEE);
+	c->ad = w->pe[0] & W_PE0_SSADE;
+}
+
+/*
+ * SSS.5: with SSADE, a successful write needs D set in the second-stage
+ * leaf; D is set only once the request is translated (3.7.2).
+ */
+static void ss_dirty(struct walker *w, const struct ss_cfg *c,
+		     const struct ss_out *o)
+{
+	if (c->ad && w->req->write && o->d_clear && !w->snoop)
+		pend(w, FR_SSS_AD_NOSNOOP, o->level, true,
+		     "ss-L%u D=0 for a write with SSADE=1 and no page-walk snoop (SSS.5)",
+		     o->level);
 }
 
 /*
@@ -814,11 +969,13 @@ static void walk_second_stage(struct walker *w)
 		return;
 	if (ss_perm_fault(w, &o, &c, "input"))
 		return;
+	/* SGN.8.1: untranslated request, output in FEEx_xxxxh. */
 	if (in_intr_range(o.out)) {
 		fault(w, FR_SGN_INTR, o.level,
-		      "output 0x%llx in interrupt range", ULL(o.out));
+		      "output 0x%llx in interrupt range (SGN.8.1)", ULL(o.out));
 		return;
 	}
+	ss_dirty(w, &c, &o);
 	translated(w, o.out, o.size);
 }
 
@@ -866,10 +1023,17 @@ struct fs_state {
  * Nested: the GPA of a first-stage entry goes through the second stage
  * (3.8). On success *@hpa is where the entry is and *@ss_w whether the
  * second stage lets the hardware write it (A/D updates).
+ *
+ * SFS.1's note (Table 30): second-stage faults met while accessing
+ * first-stage entries "are treated as" SSS.1-SSS.5, SGN.5, SGN.6 or
+ * SGN.7, next to the SFS.5-SFS.8 conditions written for them; both are
+ * allowed.
  */
 static bool fs_entry_hpa(struct walker *w, struct fs_state *s,
 			 unsigned int level, u64 gpa, u64 *hpa, bool *ss_w)
 {
+	u8 read_reason = level == s->levels ? FR_SFS_NEST_PTPTR_R :
+			 FR_SFS_NEST_READ;
 	struct ss_out o;
 	char prefix[12];
 
@@ -881,18 +1045,35 @@ static bool fs_entry_hpa(struct walker *w, struct fs_state *s,
 	s->ss.prefix = prefix;
 	ss_walk(w, &s->ss, gpa, &o);
 	s->ss.prefix = "";
+	if (o.err == SS_BEYOND && level == s->levels) {
+		/*
+		 * SPT.4.4: nested FSPTPTR above 2^min(MGAW, AW) - 1 (found
+		 * here when FSPTPTR is below HAW; pasid_entry_rsvd() takes
+		 * the rest); SGN.5 by the SFS.1 note.
+		 */
+		fault(w, FR_SPT_INV, 0,
+		      "nested FSPTPTR 0x%llx beyond %u bits (SPT.4.4)", ULL(gpa),
+		      s->ss.width);
+		also(w, FR_SGN_BEYOND_AGAW);
+		return false;
+	}
 	if (ss_walk_fault(w, &o, &s->ss, gpa, FR_SFS_NEST_BEYOND,
 			  "first-stage table gpa")) {
 		/* SFS.5 is a first-stage fault: report the first-stage level. */
-		if (o.err == SS_BEYOND)
+		if (o.err == SS_BEYOND) {
 			w->res->level = level;
+			also(w, FR_SGN_BEYOND_AGAW);	/* SFS.1 note */
+		}
+		/* SSS.2: R=W=0 also lacks read (SFS.6/SFS.7). */
+		if (o.err == SS_NOT_PRESENT)
+			also(w, read_reason);
 		return false;
 	}
 	if (!o.r) {
-		fault(w, level == s->levels ? FR_SFS_NEST_PTPTR_R :
-		      FR_SFS_NEST_READ, level,
-		      "second stage denies read of fs-L%u table gpa 0x%llx",
-		      level, ULL(gpa));
+		fault(w, read_reason, level,
+		      "second stage denies read of fs-L%u table gpa 0x%llx (%s)",
+		      level, ULL(gpa), level == s->levels ? "SFS.6" : "SFS.7");
+		also(w, FR_SGN_READ);			/* SFS.1 note */
 		return false;
 	}
 	*hpa = o.out;
@@ -908,47 +1089,93 @@ static bool canonical(u64 addr, unsigned int bits)
 	return !upper || upper == above(bits - 1);
 }
 
-/* Leaf permissions of a first-stage translation (3.6.2). */
+/*
+ * Permission faults of the first-stage walk so far (3.6.1): SGN.2 for a
+ * user request through U/S=0, SGN.6 for a write through R/W=0 (for
+ * supervisor requests only with WPE); rev 3.x: SGN.3 for an execute
+ * request through XD=1. Returns the reason, 0 when permitted.
+ */
+static u8 fs_perm(const struct walker *w, const struct fs_state *s)
+{
+	bool wpe = w->pe[2] & W_PE2_WPE;
+
+	if (!w->priv && !s->us)
+		return FR_SGN_US;
+	if (w->exec && w->exec_rev3 && s->xd)
+		return FR_SGN_EXEC;
+	if (w->req->write && !s->rw && (!w->priv || wpe))
+		return FR_SGN_WRITE;
+	return 0;
+}
+
+/* Leaf permissions of a first-stage translation (3.6.1). */
 static bool fs_perm_fault(struct walker *w, const struct fs_state *s,
 			  unsigned int level)
 {
-	const struct walk_request *req = w->req;
-	bool wpe = w->pe[2] & W_PE2_WPE;
-
-	if (!w->priv && !s->us) {
-		fault(w, FR_SGN_US, level, "user request, U/S=0 on the walk");
+	switch (fs_perm(w, s)) {
+	case FR_SGN_US:
+		fault(w, FR_SGN_US, level, "user request, U/S=0 on the walk (SGN.2)");
 		return true;
-	}
-	if (w->exec && s->xd) {
-		fault(w, FR_SGN_EXEC, level, "execute request, XD=1 on the walk");
+	case FR_SGN_EXEC:
+		fault(w, FR_SGN_EXEC, level,
+		      "execute request, XD=1 on the walk (SGN.3, rev 3.x: VER major <= 7 with ECAP.ERS)");
 		return true;
-	}
-	if (req->write && !s->rw && (!w->priv || wpe)) {
-		fault(w, FR_SGN_WRITE, level, "write, R/W=0 on the walk%s",
+	case FR_SGN_WRITE:
+		fault(w, FR_SGN_WRITE, level, "write, R/W=0 on the walk (SGN.6)%s",
 		      w->priv ? " (supervisor, WPE=1)" : "");
 		return true;
 	}
 	return false;
 }
 
-/* Nested: the first stage's output GPA goes through the second stage. */
-static void nested_output(struct walker *w, struct fs_state *s, u64 gpa,
-			  u64 fs_size)
+/*
+ * Nested: the first stage's output GPA goes through the second stage.
+ * On success *@hpa and *@size are the host page and the smaller leaf.
+ */
+static bool nested_output(struct walker *w, struct fs_state *s, u64 gpa,
+			  u64 fs_size, u64 *hpa, u64 *size)
 {
 	struct ss_out o;
 
 	ss_walk(w, &s->ss, gpa, &o);
+	/* SFS.5: the leaf's ADDR is above 2^min(MGAW, AW) - 1. */
 	if (ss_walk_fault(w, &o, &s->ss, gpa, FR_SFS_NEST_BEYOND,
 			  "output gpa"))
-		return;
+		return false;
 	if (ss_perm_fault(w, &o, &s->ss, "output gpa"))
-		return;
+		return false;
+	/* SGN.8.1: untranslated request, output in FEEx_xxxxh. */
 	if (in_intr_range(o.out)) {
 		fault(w, FR_SGN_INTR, o.level,
-		      "output 0x%llx in interrupt range", ULL(o.out));
-		return;
+		      "output 0x%llx in interrupt range (SGN.8.1)", ULL(o.out));
+		return false;
 	}
-	translated(w, o.out, MIN(fs_size, o.size));
+	ss_dirty(w, &s->ss, &o);
+	*hpa = o.out;
+	*size = MIN(fs_size, o.size);
+	return true;
+}
+
+/*
+ * First-stage A/D/EA updates (3.6.2): SFS.9 when the unit does not snoop
+ * its page walks (ECAP.SMPWC=0 or PWSNP=0); nested, SFS.8 when the
+ * second stage denies the write to the entry's page (SGN.6 by the SFS.1
+ * note).
+ */
+static void fs_ad_update(struct walker *w, const struct fs_state *s,
+			 unsigned int level, const char *flag)
+{
+	if (!s->ss_w) {
+		pend(w, FR_SFS_NEST_AD, level, true,
+		     "%s update of fs-L%u entry, second stage W=0 (SFS.8)",
+		     flag, level);
+		pend(w, FR_SGN_WRITE, level, false, "SFS.1 note");
+	}
+	if (!w->snoop)
+		pend(w, FR_SFS_AD_NOSNOOP, level, true,
+		     "%s update of fs-L%u entry without page-walk snoop (SFS.9: SMPWC=%u PWSNP=%u)",
+		     flag, level, !!(w->u->ecap & W_ECAP_SMPWC),
+		     !!(w->pe[1] & W_PE1_PWSNP));
 }
 
 static bool fs_level(struct walker *w, struct fs_state *s, unsigned int level,
@@ -961,40 +1188,46 @@ static bool fs_level(struct walker *w, struct fs_state *s, unsigned int level,
 	const char *field;
 	char name[24];
 	bool ss_w;
+	u8 perm;
 
 	if (!fs_entry_hpa(w, s, level, gpa, &hpa, &ss_w))
 		return false;
 	ksnprintf(name, sizeof(name), "fs-L%u", level);
 	st = step_add(w, name, hpa & ~(W_PAGE - 1), idx);
 	if (!read_entry(st, hpa, 1)) {
-		fault(w, level == s->levels ? FR_SFS_PTPTR : FR_SFS_ACCESS,
-		      level, "fs-L%u table unreadable", level);
+		if (level == s->levels)
+			fault(w, FR_SFS_PTPTR, level,
+			      "fs-L%u table unreadable (SFS.4)", level);
+		else
+			fault(w, FR_SFS_ACCESS, level,
+			      "fs-L%u table unreadable (SFS.1)", level);
 		return false;
 	}
 	e = st->entry[0];
 	fs_decode(st, e, gpa, s->nested);
 	if (!(e & W_FS_P)) {
-		fault(w, FR_SFS_NP, level, "fs-L%u entry %u not present",
+		fault(w, FR_SFS_NP, level, "fs-L%u entry %u not present (SFS.2)",
 		      level, idx);
 		return false;
 	}
 	rsvd = fs_rsvd(w, e, level, &field);
 	if (rsvd) {
-		fault(w, FR_SFS_RSVD, level, "fs-L%u %s: bits 0x%llx", level,
-		      field, ULL(rsvd));
+		fault(w, FR_SFS_RSVD, level, "fs-L%u %s: bits 0x%llx (SFS.3)",
+		      level, field, ULL(rsvd));
 		return false;
 	}
 	s->rw = s->rw && (e & W_FS_RW);
 	s->us = s->us && (e & W_FS_US);
 	s->xd = s->xd || (e & W_FS_XD);
-	/* Setting A (and EA with EAFE) writes the entry: nested needs SS W. */
+	/* A unit may check permissions at each level: allowed for later faults. */
+	perm = fs_perm(w, s);
+	if (perm)
+		pend(w, perm, level, false, "permission lost at fs-L%u", level);
+	/* Setting A (and EA with EAFE) writes the entry. */
 	ad = W_FS_A | ((w->pe[2] & W_PE2_EAFE) ? W_FS_EA : 0);
 	s->ss_w = ss_w;
-	if ((e & ad) != ad && !ss_w) {
-		fault(w, FR_SFS_NEST_AD, level,
-		      "A/EA update of fs-L%u entry, second stage W=0", level);
-		return false;
-	}
+	if ((e & ad) != ad)
+		fs_ad_update(w, s, level, (e & W_FS_A) ? "EA" : "A");
 	*e_out = e;
 	return true;
 }
@@ -1016,7 +1249,7 @@ static void walk_first_stage(struct walker *w, bool nested)
 		pasid_ss_cfg(w, &s.ss);
 	if (!canonical(req->addr, 12 + W_LEVEL_STRIDE * s.levels)) {
 		fault(w, FR_SGN_CANON, s.levels,
-		      "address 0x%llx not canonical for %u-level paging",
+		      "address 0x%llx not canonical for %u-level paging (SGN.1)",
 		      ULL(req->addr), s.levels);
 		return;
 	}
@@ -1029,23 +1262,23 @@ static void walk_first_stage(struct walker *w, bool nested)
 	}
 	if (fs_perm_fault(w, &s, level))
 		return;
-	/* D on the leaf of a write is an A/D update too (SFS.8 when nested). */
-	if (req->write && !(e & W_FS_D) && !s.ss_w) {
-		fault(w, FR_SFS_NEST_AD, level,
-		      "D update of fs-L%u entry, second stage W=0", level);
-		return;
-	}
 	size = level_size(level);
 	out = (e & W_ADDR & ~(size - 1)) | (req->addr & (size - 1));
 	if (nested) {
-		nested_output(w, &s, out, size);
+		if (!nested_output(w, &s, out, size, &out, &size))
+			return;
+	} else if (in_intr_range(out)) {
+		/* SGN.8.1: untranslated request, output in FEEx_xxxxh. */
+		fault(w, FR_SGN_INTR, level,
+		      "output 0x%llx in interrupt range (SGN.8.1)", ULL(out));
 		return;
 	}
-	if (in_intr_range(out)) {
-		fault(w, FR_SGN_INTR, level, "output 0x%llx in interrupt range",
-		      ULL(out));
-		return;
-	}
+	/*
+	 * D on the leaf of a write is set only once the request is
+	 * translated: only A and EA may be set speculatively (3.6.2).
+	 */
+	if (req->write && !(e & W_FS_D))
+		fs_ad_update(w, &s, level, "D");
 	translated(w, out, size);
 }
 
@@ -1055,8 +1288,16 @@ static void walk_pass_through(struct walker *w)
 
 	w->res->mode = WALK_PASS_THROUGH;
 	if (req->addr & above(w->haw)) {
-		fault(w, FR_SGN_BEYOND_HAW, 0, "address 0x%llx beyond HAW %u",
-		      ULL(req->addr), w->haw);
+		fault(w, FR_SGN_BEYOND_HAW, 0,
+		      "address 0x%llx beyond HAW %u (SGN.4.2)", ULL(req->addr),
+		      w->haw);
+		return;
+	}
+	/* SGN.8.1: the output is the input address. */
+	if (in_intr_range(req->addr)) {
+		fault(w, FR_SGN_INTR, 0,
+		      "pass-through address 0x%llx in interrupt range (SGN.8.1)",
+		      ULL(req->addr));
 		return;
 	}
 	translated(w, req->addr, W_PAGE);
@@ -1098,21 +1339,37 @@ static void pasid_decode(struct walk_step *st)
 		    ULL(v[2] & W_ADDR));
 }
 
+/*
+ * SPT.3 (5Ah): reserved fields of a present PASID entry (9.6, rev 5.10).
+ * Fields of a capability the unit lacks are Reserved(0) whatever PGTT
+ * says; bits 134:133 are IGN and never fault. AW and SSPTPTR with
+ * ECAP.SSTS=0 are not checked: Linux writes AW into first-stage and
+ * pass-through entries on every unit.
+ */
 static bool pasid_entry_rsvd(struct walker *w, unsigned int pgtt)
 {
 	u64 ecap = w->u->ecap, haw = rsvd_haw(w);
-	bool ss = pgtt == W_PGTT_SS || pgtt == W_PGTT_NESTED;
+	unsigned int aw = (w->pe[0] >> W_PE0_AW_SHIFT) & W_PE0_AW_MASK;
+	bool ssts = ecap & W_ECAP_SSTS, fsts = ecap & W_ECAP_FSTS;
 	const struct rsvd_check checks[] = {
 		{ 0, W_PE0_RSVD, "val[0] bits 11:10" },
-		{ 0, (ecap & W_ECAP_SSADS) ? 0 : W_PE0_SSADE, "SSADE (ECAP.SSADS=0)" },
-		{ 0, ss ? haw : 0, "SSPTPTR above HAW" },
-		{ 1, W_PE1_RSVD, "val[1] bits 22:16" },
-		{ 1, (ecap & W_ECAP_MTS) ? 0 : W_PE1_MT, "memory type (ECAP.MTS=0)" },
-		{ 2, W_PE2_RSVD, "val[2] bits 1, 6:5, 11:8" },
-		{ 2, (ecap & W_ECAP_SRS) ? 0 : W_PE2_SRE | W_PE2_WPE,
-		  "SRE/WPE (ECAP.SRS=0)" },
+		{ 0, w->exec_rev3 ? 0 : W_PE0_SSEE,
+		  "bit 5 (reserved in rev 5.10; SSEE only on VER major <= 7 with ERS)" },
+		{ 0, (ssts && (ecap & W_ECAP_SSADS)) ? 0 : W_PE0_SSADE,
+		  "SSADE (ECAP.SSTS or SSADS=0)" },
+		{ 0, haw, "bits 63:HAW (SSPTPTR above HAW)" },
+		{ 1, W_PE1_RSVD, "val[1] bits 22:16 (86:80)" },
+		{ 1, (ecap & W_ECAP_SMPWC) ? 0 : W_PE1_PWSNP, "PWSNP (ECAP.SMPWC=0)" },
+		{ 1, (ecap & W_ECAP_SC) ? 0 : W_PE1_PGSNP, "PGSNP (ECAP.SC=0)" },
+		{ 1, (ecap & W_ECAP_MTS) ? 0 : W_PE1_CD_EMTE | W_PE1_PAT,
+		  "CD/EMTE/PAT (ECAP.MTS=0)" },
+		{ 1, W_PE1_RSVD_HI, "val[1] bits 31:27 (95:91)" },
+		{ 2, W_PE2_RSVD, "val[2] bits 1, 11:8 (129, 139:136)" },
+		{ 2, (ecap & W_ECAP_SRS) ? 0 : W_PE2_SRE, "SRE (ECAP.SRS=0)" },
+		{ 2, fsts ? 0 : W_PE2_FSPM | W_PE2_WPE | W_ADDR,
+		  "FSPM/WPE/FSPTPTR (ECAP.FSTS=0)" },
 		{ 2, (ecap & W_ECAP_EAFS) ? 0 : W_PE2_EAFE, "EAFE (ECAP.EAFS=0)" },
-		{ 2, pgtt == W_PGTT_FS ? haw : 0, "FSPTPTR above HAW" },
+		{ 2, haw, "bits 191:HAW+128 (FSPTPTR above HAW)" },
 		{ 3, ~0ULL, "val[3]" }, { 4, ~0ULL, "val[4]" },
 		{ 5, ~0ULL, "val[5]" }, { 6, ~0ULL, "val[6]" },
 		{ 7, ~0ULL, "val[7]" },
@@ -1121,13 +1378,27 @@ static bool pasid_entry_rsvd(struct walker *w, unsigned int pgtt)
 
 	if (!r)
 		return false;
-	fault(w, FR_SPT_RSVD, 0, "PASID entry %s: 0x%llx", r->field,
+	fault(w, FR_SPT_RSVD, 0, "PASID entry %s: 0x%llx (SPT.3)", r->field,
 	      ULL(w->pe[r->word] & r->bits));
+	/*
+	 * A nested FSPTPTR at or above HAW is also above 2^min(MGAW, AW) - 1
+	 * when that is below HAW: SPT.4.4 holds too.
+	 */
+	if (pgtt == W_PGTT_NESTED && (w->pe[2] & haw & W_ADDR) &&
+	    aw_supported(w, aw) && MIN(30 + W_LEVEL_STRIDE * aw, w->mgaw) <= w->haw) {
+		also(w, FR_SPT_INV);
+		also(w, FR_SGN_BEYOND_AGAW);	/* SFS.1 note */
+	}
 	return true;
 }
 
-/* SPT.4: PGTT, AW, FSPM the unit does not support (9.6). */
-static bool pasid_entry_invalid(struct walker *w, unsigned int pgtt)
+/*
+ * SPT.4 (5Bh): PGTT, AW, FSPM the unit does not support (9.6); NULL when
+ * none. SPT.4.4 is found by the second-stage walk of FSPTPTR
+ * (fs_entry_hpa()).
+ */
+static const char *pasid_entry_invalid(const struct walker *w,
+				       unsigned int pgtt)
 {
 	u64 ecap = w->u->ecap;
 	unsigned int aw = (w->pe[0] >> W_PE0_AW_SHIFT) & W_PE0_AW_MASK;
@@ -1152,26 +1423,21 @@ static bool pasid_entry_invalid(struct walker *w, unsigned int pgtt)
 		ok = false;
 		break;
 	}
-	if (!ok) {
-		fault(w, FR_SPT_INV, 0, "PGTT=%u not supported", pgtt);
-		return true;
-	}
-	if ((pgtt == W_PGTT_SS || pgtt == W_PGTT_NESTED) && !aw_supported(w, aw)) {
-		fault(w, FR_SPT_INV, 0, "AW=%u not in SAGAW", aw);
-		return true;
-	}
+	if (!ok)
+		return "PGTT not supported (SPT.4.2)";
+	if ((pgtt == W_PGTT_SS || pgtt == W_PGTT_NESTED) && !aw_supported(w, aw))
+		return "AW not in SAGAW (SPT.4.1)";
 	if ((pgtt == W_PGTT_FS || pgtt == W_PGTT_NESTED) &&
 	    (fspm > W_FSPM_5LEVEL ||
-	     (fspm == W_FSPM_5LEVEL && !(w->u->cap & W_CAP_FS5LP)))) {
-		fault(w, FR_SPT_INV, 0, "FSPM=%u not supported", fspm);
-		return true;
-	}
-	return false;
+	     (fspm == W_FSPM_5LEVEL && !(w->u->cap & W_CAP_FS5LP))))
+		return "FSPM not supported (SPT.4.3)";
+	return NULL;
 }
 
 static void pasid_entry(struct walker *w, u64 table, u32 pasid)
 {
 	u32 idx = pasid & W_PASID_TBL_MASK;
+	const char *invalid;
 	struct walk_step *st;
 	unsigned int pgtt;
 
@@ -1189,11 +1455,33 @@ static void pasid_entry(struct walker *w, u64 table, u32 pasid)
 	}
 	w->res->fpd |= !!(w->pe[0] & W_PE0_FPD);
 	pgtt = (w->pe[0] >> W_PE0_PGTT_SHIFT) & W_PE0_PGTT_MASK;
-	if (pasid_entry_rsvd(w, pgtt) || pasid_entry_invalid(w, pgtt))
+	invalid = pasid_entry_invalid(w, pgtt);
+	if (pasid_entry_rsvd(w, pgtt)) {
+		/* SPT.3 and SPT.4 both hold: either may be reported. */
+		if (invalid)
+			also(w, FR_SPT_INV);
 		return;
+	}
+	if (invalid) {
+		fault(w, FR_SPT_INV, 0, "PASID entry PGTT=%u AW=%llu FSPM=%llu: %s",
+		      pgtt, ULL((w->pe[0] >> W_PE0_AW_SHIFT) & W_PE0_AW_MASK),
+		      ULL((w->pe[2] >> W_PE2_FSPM_SHIFT) & W_PE2_FSPM_MASK),
+		      invalid);
+		return;
+	}
 	w->res->did = w->pe[1] & W_PE1_DID_MASK;
+	w->snoop = (w->u->ecap & W_ECAP_SMPWC) && (w->pe[1] & W_PE1_PWSNP);
+	/* SPT.5: VER major <= 7 and ECAP.ERS=0 (8 and above: RTA.5). */
+	if (w->exec && !w->exec_rev3) {
+		fault(w, FR_SPT_ERE, 0,
+		      "execute request, ECAP.ERS=0 on VER major %u (SPT.5)",
+		      (w->u->ver >> W_VER_MAJOR_SHIFT) & W_VER_MAJOR_MASK);
+		if (w->priv && !(w->pe[2] & W_PE2_SRE))
+			also(w, FR_SPT_SRE);
+		return;
+	}
 	if (w->priv && !(w->pe[2] & W_PE2_SRE)) {
-		fault(w, FR_SPT_SRE, 0, "privileged request, SRE=0");
+		fault(w, FR_SPT_SRE, 0, "privileged request, SRE=0 (SPT.6)");
 		return;
 	}
 	switch (pgtt) {
@@ -1270,8 +1558,8 @@ static void sm_context(struct walker *w, u64 ctp)
 	u64 ecap = w->u->ecap;
 	unsigned int devfn = req->sid & 0xff, pdts;
 	struct walk_step *st;
+	u32 pasid, rid_pasid;
 	const u64 *v;
-	u32 pasid;
 
 	st = step_add(w, "context", ctp, devfn & 0x7f);
 	if (!read_entry(st, ctp + 32ULL * (devfn & 0x7f), 4)) {
@@ -1295,28 +1583,50 @@ static void sm_context(struct walker *w, u64 ctp)
 	w->res->fpd = v[0] & W_SCE_FPD;
 	if (sm_context_rsvd(w, v))
 		return;
-	/* 9.4: the directory has 2^(PDTS + 7) entries of 64 PASIDs. */
+	/* 9.4: without ECAP.RPS, requests without PASID use PASID 0. */
+	rid_pasid = (ecap & W_ECAP_RPS) ? v[1] & W_SCE1_RID_PASID : 0;
+	/* SCT.4.1: DTE=0 with PRE=1. */
+	if ((v[0] & W_SCE_PRE) && !(v[0] & W_SCE_DTE)) {
+		fault(w, FR_SCT_INV, 0, "PRE=1 with DTE=0 (SCT.4.1)");
+		return;
+	}
+	/*
+	 * SCT.4.2: RID_PASID beyond the PDTS-sized directory, for every
+	 * request through the entry (9.4: 2^(PDTS + 7) entries of 64).
+	 */
+	if (rid_pasid >> MIN(pdts + 13, W_PASID_BITS)) {
+		fault(w, FR_SCT_INV, 0, "RID_PASID 0x%x beyond PDTS=%u (SCT.4.2)",
+		      rid_pasid, pdts);
+		return;
+	}
 	if (req->pasid_present) {
 		pasid = req->pasid;
 		if (!(v[0] & W_SCE_PASIDE)) {
-			fault(w, FR_SCT_PASIDE, 0, "request with PASID, PASIDE=0");
+			fault(w, FR_SCT_PASIDE, 0,
+			      "request with PASID, PASIDE=0 (SCT.6)");
 			return;
 		}
 		if (pasid >> MIN(pdts + 13, W_PASID_BITS)) {
-			fault(w, FR_SCT_PDTS, 0, "PASID 0x%x beyond PDTS=%u",
+			fault(w, FR_SCT_PDTS, 0, "PASID 0x%x beyond PDTS=%u (SCT.7)",
 			      pasid, pdts);
+			return;
+		}
+		/*
+		 * SCT.9: a request with PASID must not alias the requests
+		 * without one (RID_PASID; PASID 0 without ECAP.RPS).
+		 */
+		if (pasid == rid_pasid) {
+			fault(w, FR_SCT_RID_PASID, 0,
+			      "request with PASID 0x%x equal to RID_PASID (SCT.9)",
+			      pasid);
 			return;
 		}
 		w->priv = req->priv;
 		w->exec = req->exec;
 	} else {
-		pasid = (ecap & W_ECAP_RPS) ? v[1] & W_SCE1_RID_PASID : 0;
-		if (pasid >> (pdts + 13)) {
-			fault(w, FR_SCT_RID_PASID, 0,
-			      "RID_PASID 0x%x beyond PDTS=%u", pasid, pdts);
-			return;
-		}
+		pasid = rid_pasid;
 		w->priv = (ecap & W_ECAP_RPRIVS) && (v[1] & W_SCE1_RID_PRIV);
+		/* 9.4: ExecuteRequested is 0 for requests without PASID. */
 		w->exec = false;
 	}
 	pasid_dir(w, v[0] & W_ADDR, pasid);
@@ -1363,6 +1673,7 @@ void vtd_walk(const struct walk_unit *u, const struct walk_request *req,
 	u64 ttm = (u->rtaddr >> W_RTADDR_TTM_SHIFT) & W_RTADDR_TTM_MASK;
 	u64 rta = u->rtaddr & W_RTADDR_RTA;
 	struct walk_request r = *req;
+	unsigned int major;
 	struct walker w;
 
 	memset(res, 0, sizeof(*res));
@@ -1374,7 +1685,20 @@ void vtd_walk(const struct walk_unit *u, const struct walk_request *req,
 	w.mgaw = ((u->cap >> W_CAP_MGAW_SHIFT) & W_CAP_MGAW_MASK) + 1;
 	w.haw = u->haw ? u->haw : w.mgaw;
 	w.haw = MAX(12U, MIN(w.haw, 52U));
+	major = (u->ver >> W_VER_MAJOR_SHIFT) & W_VER_MAJOR_MASK;
+	w.exec_rev3 = u->ver && major <= 7 && (u->ecap & W_ECAP_ERS);
 
+	/*
+	 * RTA.5: units of VER major 8 and above block every request with
+	 * PASID that has ER set; not a qualified fault.
+	 */
+	if (req->pasid_present && req->exec && (!u->ver || major >= 8)) {
+		fault(&w, FR_RTA_EXEC, 0, "execute request on VER major %u (RTA.5)",
+		      u->ver ? major : 8);
+		if (ttm == W_TTM_LEGACY)
+			also(&w, FR_RTA_PASID);		/* RTA.2 holds too */
+		return;
+	}
 	switch (ttm) {
 	case W_TTM_LEGACY:
 		walk_legacy(&w, rta);
@@ -1384,20 +1708,21 @@ void vtd_walk(const struct walk_unit *u, const struct walk_request *req,
 			walk_scalable(&w, rta);
 			break;
 		}
-		fault(&w, FR_RTA_TTM, 0, "TTM=01b without ECAP.SMTS");
+		fault(&w, FR_RTA_TTM, 0, "TTM=01b without ECAP.SMTS (RTA.1.3)");
 		break;
 	case W_TTM_ABORT:
 		if (u->ecap & W_ECAP_ADMS) {
-			/* Abort-DMA mode blocks every request; no fault record. */
-			fault(&w, 0, 0, "abort-DMA mode (TTM=11b)");
+			/* RTA.4: blocked and recorded (not a qualified fault). */
+			fault(&w, FR_RTA_ABORT, 0, "abort-DMA mode, TTM=11b (RTA.4)");
 			break;
 		}
-		fault(&w, FR_RTA_TTM, 0, "TTM=11b without ECAP.ADMS");
+		fault(&w, FR_RTA_TTM, 0, "TTM=11b without ECAP.ADMS (RTA.1.1)");
 		break;
 	default:
-		fault(&w, FR_RTA_TTM, 0, "TTM=%llu reserved", ULL(ttm));
+		fault(&w, FR_RTA_TTM, 0, "TTM=%llu reserved (RTA.1.2)", ULL(ttm));
 		break;
 	}
+	settle(&w);
 }
 
 /* ---- trace ---- */

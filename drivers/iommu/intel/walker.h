@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Reference walker: an independent software model of VT-d DMA remapping
- * (Intel VT-d spec 4.1, chapter 3 translation, chapter 7 fault reasons,
- * chapter 9 formats). Given what the unit was programmed with and one DMA
+ * (Intel VT-d Architecture Specification rev 5.10, D51397-018: chapter 3
+ * translation, Table 30 in 7.1.3 fault conditions, chapter 9 formats). Given what the unit was programmed with and one DMA
  * request, it walks root, context, PASID and paging structures the way the
  * hardware does and says where the request lands or which fault reason the
  * hardware must report. It is the oracle every DMA check compares against,
@@ -32,6 +32,11 @@
  *    the first-stage and second-stage leaves; pass-through: 4 KiB.
  *  - @fpd: a context, PASID-directory or PASID entry on the path has FPD
  *    set, so a qualified fault is not recorded by the hardware (spec 7.1.2).
+ *  - @reasons: every reason the spec allows for this request, @reason
+ *    first. Table 30 gives no priority between fault conditions, so when
+ *    several hold at once (a permission or A/D-update condition met on
+ *    the way to a later structure fault, the SFS.1 note's second-stage
+ *    reasons for nested table accesses) the unit may report any of them.
  */
 #ifndef VTDTEST_INTEL_WALKER_H
 #define VTDTEST_INTEL_WALKER_H
@@ -43,6 +48,7 @@ struct walk_unit {		/* what the walker knows of the unit */
 	u64 cap;		/* CAP_REG */
 	u64 ecap;		/* ECAP_REG */
 	unsigned int haw;	/* host address width (DMAR); 0: use CAP.MGAW */
+	u32 ver;		/* VER_REG: major 7:4 decides execute requests; 0: rev 5.10 */
 };
 
 struct walk_request {
@@ -54,6 +60,8 @@ struct walk_request {
 	bool exec;		/* execute request (requests with PASID only) */
 	bool priv;		/* privileged (supervisor) request (requests with PASID only) */
 };
+
+#define WALK_MAX_REASONS	4
 
 /*
  * A nested walk with 5-level first and second stages takes 4 structure
@@ -84,6 +92,8 @@ enum walk_mode {
 struct walk_result {
 	bool fault;
 	u8 reason;		/* VT-d fault reason code (spec 7.1.3) */
+	unsigned int nr_reasons;	/* 1..WALK_MAX_REASONS when @fault */
+	u8 reasons[WALK_MAX_REASONS];	/* spec-allowed reasons, @reason first */
 	unsigned int level;	/* see the conventions above */
 	enum walk_mode mode;
 	u16 did;		/* domain id from the context or PASID entry, when reached */
@@ -99,6 +109,8 @@ struct walk_result {
 
 void vtd_walk(const struct walk_unit *u, const struct walk_request *req,
 	      struct walk_result *res);
+/* Whether the spec allows @reason for the fault @res predicts. */
+bool vtd_walk_allows(const struct walk_result *res, u8 reason);
 /* ktap_diag: one line per step, then the outcome (the "full walk trace"). */
 void vtd_walk_print(const struct walk_result *res);
 /* Every legacy and scalable-mode reason by name; unknown: "reserved/unknown". */
