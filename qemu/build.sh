@@ -103,6 +103,7 @@ if [ -z "$rebuild" ]; then
 		[ -x "$d/bin/qemu-system-x86_64" ] && found=$d
 	done
 	if [ -n "$found" ]; then
+		touch "$found" 2>/dev/null || true	# last used, for the cleanup
 		printf '%s\n' "$found/bin/qemu-system-x86_64"
 		exit 0
 	fi
@@ -241,9 +242,11 @@ grep -E '^(ok|not ok) ' "$tmp/qtest.log" | sed 's/^/  qtest: /' >&2
 
 rm -rf "$final"
 mv -T "$tmp/out" "$final" || die "cannot move the build into $final"
-# Older builds are of no further use.
-for d in "$qcache"/qemu-*; do
-	[ "$d" = "$final" ] || rm -rf "$d"
+# Older builds go, but the last few used stay: worktrees of several
+# branches on one machine would otherwise rebuild each other's away.
+keep=4
+ls -1dt "$qcache"/qemu-* | tail -n +$((keep + 1)) | while read -r d; do
+	rm -rf "$d"
 done
 log "built in $((SECONDS - start)) s"
 printf '%s\n' "$final/bin/qemu-system-x86_64"
