@@ -210,7 +210,7 @@ begin_step "configuring"
 
 begin_step "compiling with $(nproc) jobs (about 3 to 5 minutes on 2 cores)"
 run_logged "$tmp/ninja.log" ninja -C "$tmp/build" -j "$(nproc)" \
-	qemu-system-x86_64 tests/qtest/intel-iommu-test || {
+	qemu-system-x86_64 tests/qtest/intel-iommu-test tests/qtest/q35-test || {
 	grep -E -B2 -A8 'error|FAILED' "$tmp/ninja.log" | tail -n 40 >&2
 	die "compile failed (errors above)"
 }
@@ -221,15 +221,20 @@ run_logged "$tmp/ninja.log" ninja -C "$tmp/build" -j "$(nproc)" \
 mkdir -p "$tmp/out/bin"
 cp "$tmp/build/qemu-system-x86_64" "$tmp/out/bin/"
 
-# The binary enters the cache only if QEMU's intel-iommu qtest passes
-# (it covers x-nested and edu's PASID DMA, see patches/0006).  The qtest
-# runs the copy: next to the build tree's qemu-bundle QEMU would look for
-# firmware inside it instead of the configured firmware path.
-begin_step "running the intel-iommu qtest"
-(cd "$tmp/build" && QTEST_QEMU_BINARY="$tmp/out/bin/qemu-system-x86_64" \
-	run_logged "$tmp/qtest.log" timeout 300 tests/qtest/intel-iommu-test --tap) || {
+# The binary enters the cache only if QEMU's qtests of the patches pass:
+# intel-iommu (x-nested and edu's PASID DMA, patches/0006) and q35's
+# tpm-unclaimed (patches/0007).  They run the copy: next to the build
+# tree's qemu-bundle QEMU would look for firmware inside it instead of
+# the configured firmware path.
+qtests() {
+	export QTEST_QEMU_BINARY="$tmp/out/bin/qemu-system-x86_64"
+	timeout 300 tests/qtest/intel-iommu-test --tap &&
+		timeout 60 tests/qtest/q35-test --tap -p /x86_64/q35/tpm-unclaimed
+}
+begin_step "running QEMU's qtests of the patches"
+(cd "$tmp/build" && run_logged "$tmp/qtest.log" qtests) || {
 	grep -v '^# starting QEMU' "$tmp/qtest.log" | tail -n 30 >&2
-	die "the intel-iommu qtest failed (output above)"
+	die "a qtest failed (output above)"
 }
 grep -E '^(ok|not ok) ' "$tmp/qtest.log" | sed 's/^/  qtest: /' >&2
 {
