@@ -19,7 +19,7 @@
 #
 # Exit: 0 all passed, 1 a test failed, 2 no verdict (build error, QEMU
 # error, timeout, crash). Serial logs land in build/logs/<config>.log, or
-# build/logs/NAME.log with --log.
+# build/logs/NAME.log with --log; QEMU's stderr next to it (.log.qemu).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")" && pwd)
@@ -176,6 +176,19 @@ ktap_filter() {
 judge() {	# RC VERDICT LOG
 	local rc=$1 verdict=$2 log=$3 last
 	why=""
+	# Without KTAP QEMU's status means nothing: it exits 1 when it
+	# refuses its command line, as isa-debug-exit does on success.
+	if ! grep -q 'KTAP version 1' "$log"; then
+		case $rc in
+		124|137) why="timed out after ${timeout}s without any KTAP" ;;
+		*) if [ -s "$log" ]; then
+			why="no KTAP on the serial port (QEMU exited with $rc): vtdtest did not run, or reported elsewhere"
+		   else
+			why="QEMU did not start the firmware (QEMU exited with $rc)"
+		   fi ;;
+		esac
+		return 2
+	fi
 	if [ "$debug_exit" = 1 ]; then
 		# isa-debug-exit: QEMU exits with (code << 1) | 1.
 		case $rc in
@@ -237,9 +250,14 @@ run_config() {	# CONFIG STREAM(0|1)
 		"$ret" "$why" >"$build/logs/$label.result"
 	[ "$ret" -eq 2 ] || return "$ret"
 	echo "run-qemu.sh: $name: $why" >&2
-	[[ $why == QEMU* ]] && [ -s "$log.qemu" ] && cat "$log.qemu" >&2
-	echo "run-qemu.sh: last lines of $log:" >&2
-	tail -n 20 "$log" | tr -d '\r' | sed 's/^/    /' >&2
+	if [ -s "$log.qemu" ]; then
+		echo "run-qemu.sh: QEMU said:" >&2
+		sed 's/^/    /' "$log.qemu" >&2
+	fi
+	if [ -s "$log" ]; then
+		echo "run-qemu.sh: last lines of $log:" >&2
+		tail -n 20 "$log" | tr -d '\r' | sed 's/^/    /' >&2
+	fi
 	return 2
 }
 

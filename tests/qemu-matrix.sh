@@ -7,7 +7,8 @@
 #    end in its named failing dmar cases and exit 1, not hang, crash or
 #    pass), a mapping broken on purpose, which must show the walker's
 #    trace, and a CPU exception, which must print its report, close the
-#    KTAP document and exit 2.
+#    KTAP document and exit 2. A configuration QEMU refuses must exit 2
+#    with QEMU's own error.
 # 3. Other ways in and out, each of which must pass: the default
 #    configuration booted from usb-storage on qemu-xhci, and runs without
 #    isa-debug-exit where on_finish=poweroff (ACPI S5) or on_finish=reset
@@ -30,7 +31,7 @@ fixtures=$top/build/fixtures/dmar
 spcr=$top/build/fixtures/spcr
 unit_totals=${1:-}	# "P F" from the unit tests, optional
 
-# label|config|run-qemu.sh arguments|exit|the cases that fail, all of them|a line the log must hold
+# label|config|run-qemu.sh arguments|exit|the cases that fail, all of them|a line the log or run-qemu.sh's stderr must hold
 # (No unit answers at the malformed tables' DRHD under none: drhd_registers.)
 expect_fail=(
 	"dmar-haw-zero|none|--tests dmar -- -acpitable file=$fixtures/haw_zero.aml|1|host_address_width drhd_registers|"
@@ -39,6 +40,7 @@ expect_fail=(
 	"dmar-andd|none|--tests dmar -- -acpitable file=$fixtures/andd_missing.aml|1|drhd_registers andd|"
 	"break-mapping|legacy48|--tests legacy.single_page --set inject=break_mapping|1|single_page|# walk  5 ss-L1 "
 	"crash|none|--tests boot --set inject=exception|2|exception_path local_interrupt|# EXCEPTION vector 6 (#UD invalid opcode)"
+	"qemu-refuses|none|-- -device intel-iommu,x-scalable-mode=on,x-flts=on,aw-bits=39|2||supported value for aw-bits is: 48"
 )
 # The same fields; no case may fail.
 boot_paths=(
@@ -80,13 +82,13 @@ check_run() {	# KIND ENTRY
 	IFS='|' read -r label config runargs want_rc want marker <<<"$2"
 	# shellcheck disable=SC2086
 	"$top/run-qemu.sh" --config "$config" --log "$label" --timeout 60 \
-		$runargs >/dev/null 2>&1
+		$runargs >/dev/null 2>"$logs/$label.stderr"
 	rc=$?
 	log=$logs/$label.log
 	got=$(failed_cases "$log")
 	want=$(tr ' ' '\n' <<<"$want" | grep . | sort | tr '\n' ' ')
 	if [ "$rc" -eq "$want_rc" ] && [ "$got" = "$want" ] &&
-	   { [ -z "$marker" ] || grep -qF -- "$marker" "$log"; }; then
+	   { [ -z "$marker" ] || grep -qF -- "$marker" "$log" "$logs/$label.stderr"; }; then
 		printf '%-16s %-20s ok: exit %s, failed %s\n' "$kind" "$label" "$rc" "$got"
 		passed=$((passed + 1))
 	else
