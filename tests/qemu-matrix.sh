@@ -8,7 +8,8 @@
 #    pass), a mapping broken on purpose, which must show the walker's
 #    trace, and a CPU exception, which must print its report, close the
 #    KTAP document and exit 2. A configuration QEMU refuses must exit 2
-#    with QEMU's own error.
+#    with QEMU's own error, and an NVMe disk written during a run (by a
+#    stand-in for QEMU that writes it first) must make the run fail.
 # 3. Other ways in and out, each of which must pass: the default
 #    configuration booted from usb-storage on qemu-xhci, and runs without
 #    isa-debug-exit where on_finish=poweroff (ACPI S5) or on_finish=reset
@@ -31,6 +32,21 @@ fixtures=$top/build/fixtures/dmar
 spcr=$top/build/fixtures/spcr
 unit_totals=${1:-}	# "P F" from the unit tests, optional
 
+# A stand-in for QEMU that changes a byte of the NVMe disk, then runs QEMU.
+write_disk_qemu=$top/build/run/write-disk-qemu.sh
+mkdir -p "$top/build/run"
+cat >"$write_disk_qemu" <<'EOF'
+#!/bin/sh
+for a in "$@"; do
+	case $a in *id=nvm0,file=*)
+		f=${a#*file=}; f=${f%%,*}
+		printf 'X' | dd of="$f" bs=1 seek=4096 conv=notrunc status=none ;;
+	esac
+done
+exec qemu-system-x86_64 "$@"
+EOF
+chmod +x "$write_disk_qemu"
+
 # label|config|run-qemu.sh arguments|exit|the cases that fail, all of them|a line the log or run-qemu.sh's stderr must hold
 # (No unit answers at the malformed tables' DRHD under none: drhd_registers.)
 expect_fail=(
@@ -41,6 +57,7 @@ expect_fail=(
 	"break-mapping|legacy48|--tests legacy.single_page --set inject=break_mapping|1|single_page|# walk  5 ss-L1 "
 	"crash|none|--tests boot --set inject=exception|2|exception_path local_interrupt|# EXCEPTION vector 6 (#UD invalid opcode)"
 	"qemu-refuses|none|-- -device intel-iommu,x-scalable-mode=on,x-flts=on,aw-bits=39|2||supported value for aw-bits is: 48"
+	"nvme-written|nvme|--tests boot --qemu $write_disk_qemu|1||the NVMe disk was written"
 )
 # The same fields; no case may fail.
 boot_paths=(
