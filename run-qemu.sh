@@ -16,6 +16,7 @@
 #   ./run-qemu.sh --display           a VGA device: OVMF's GOP shows the verdict
 #   ./run-qemu.sh --log NAME          one configuration, logged as NAME
 #   ./run-qemu.sh --icount on|off     override the configuration's -icount
+#   ./run-qemu.sh --image FILE        boot FILE instead of build/vtdtest.img
 #   ./run-qemu.sh -- QEMU-ARGS...     appended to the QEMU command line
 #
 # Exit: 0 all passed, 1 a test failed, 2 no verdict (build error, QEMU
@@ -86,7 +87,7 @@ list_configs() {
 }
 
 selected=() tests="" sets=() qemu="" timeout=120 jobs=1 extra=()
-junit="" usb=0 debug_exit=1 display=0 log_label="" icount=""
+junit="" usb=0 debug_exit=1 display=0 log_label="" icount="" image=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--list) list_configs; exit 0 ;;
@@ -105,14 +106,19 @@ while [ $# -gt 0 ]; do
 	--display) display=1 ;;
 	--log) [[ ${2:-} =~ ^[A-Za-z0-9_.+-]+$ ]] || die "--log needs a name"; log_label=$2; shift ;;
 	--icount) [[ ${2:-} =~ ^(on|off)$ ]] || die "--icount needs on or off"; icount=$2; shift ;;
+	--image) [ -r "${2:-}" ] || die "--image needs a readable file"
+		image=$(realpath "$2"); shift ;;
 	--) shift; extra=("$@"); break ;;
-	-h|--help) sed -n '2,25s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,26s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) die "unknown option '$1' (see --help)" ;;
 	esac
 	shift
 done
 [ ${#selected[@]} -gt 0 ] || selected=("$default_config")
 [ -z "$log_label" ] || [ ${#selected[@]} -eq 1 ] || die "--log takes one configuration"
+if [ -n "$image" ] && { [ -n "$tests" ] || [ ${#sets[@]} -gt 0 ]; }; then
+	die "--tests and --set write vtdtest's image: not with --image"
+fi
 
 # The name a configuration's log, result and JUnit input go by.
 label_of() {	# CONFIG
@@ -167,7 +173,7 @@ trap 'rm -f "$build"/run/*."$$".img "$build"/run/*."$$".cfg' EXIT
 run_image() {	# CONFIG
 	local img=$build/run/$1.$$.img cfg=$build/run/$1.$$.cfg s
 	if [ -z "$tests" ] && [ ${#sets[@]} -eq 0 ]; then
-		echo "$build/vtdtest.img"
+		echo "${image:-$build/vtdtest.img}"
 		return
 	fi
 	cp "$top/boot/vtdtest.cfg" "$cfg"
