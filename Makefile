@@ -68,7 +68,7 @@ PORTABLE_SRCS	:= lib/printf.c lib/ktap.c lib/cfg.c drivers/acpi/spcr.c \
 		   tests/subject.c
 KERNEL_SRCS	:= $(PORTABLE_SRCS) lib/string.c lib/palloc.c lib/time.c \
 		   boot/efi_main.c boot/main.c boot/cpu.c boot/interrupt.c \
-		   boot/platform.c boot/memmap.c \
+		   boot/platform.c boot/memmap.c boot/screen.c \
 		   drivers/serial.c drivers/lapic.c drivers/pci.c \
 		   $(filter-out $(PORTABLE_SRCS),$(wildcard drivers/engine/*.c)) \
 		   drivers/fbcon.c \
