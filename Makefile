@@ -39,7 +39,8 @@ KERNEL_LDFLAGS	:= -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined -T l
 # objcopy would append after the last section, where Authenticode
 # verifiers disagree about hashing it. scripts/pecheck.py fails the build
 # when any byte of the file lies outside the headers and the sections.
-EFI_SECTIONS	:= -j .text -j .reloc -j .data -j .dynamic -j .rela -j .dynsym
+EFI_SECTIONS	:= -j .text -j .reloc -j .sbat -j .data -j .dynamic -j .rela \
+		   -j .dynsym
 EFI_OBJCOPY	:= $(OBJCOPY) $(EFI_SECTIONS) --strip-all \
 		   --target efi-app-x86_64 --subsystem=10
 
@@ -68,7 +69,7 @@ PORTABLE_SRCS	:= lib/printf.c lib/ktap.c lib/cfg.c drivers/acpi/spcr.c \
 		   tests/subject.c
 KERNEL_SRCS	:= $(PORTABLE_SRCS) lib/string.c lib/palloc.c lib/time.c \
 		   boot/efi_main.c boot/main.c boot/cpu.c boot/interrupt.c \
-		   boot/platform.c boot/memmap.c boot/screen.c \
+		   boot/platform.c boot/memmap.c boot/screen.c boot/sbat.c \
 		   drivers/serial.c drivers/lapic.c drivers/pci.c \
 		   $(filter-out $(PORTABLE_SRCS),$(wildcard drivers/engine/*.c)) \
 		   drivers/fbcon.c \
