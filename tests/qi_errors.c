@@ -268,7 +268,7 @@ static void every_type(struct ktap_case *c, const void *arg)
 		d[n++] = qi_desc_iec(true, 8, 3);
 	}
 	if (ecap & ECAP_DT)
-		d[n++] = qi_desc_dev_tlb(sid, sid, 0, 0x1000000000ULL);
+		d[n++] = qi_desc_dev_tlb(sid, sid, 0, 0x1000000000ULL, 0);
 	if (ecap & ECAP_SMTS) {
 		d[n++] = qi_desc_piotlb(QI_PIOTLB_PASID, 2, 0, 0, 0, false);
 		d[n++] = qi_desc_piotlb(QI_PIOTLB_PAGE, 2, 0, 0x1000000000ULL,
@@ -277,8 +277,8 @@ static void every_type(struct ktap_case *c, const void *arg)
 		d[n++] = qi_desc_pc(QI_PC_PASID, 2, 5);
 		d[n++] = qi_desc_pc(QI_PC_GLOBAL, 0, 0);
 		if (ecap & ECAP_DT)
-			d[n++] = qi_desc_pdev_tlb(sid, sid, 0, 5,
-						  0x1000000000ULL);
+			d[n++] = qi_desc_pdev_tlb(sid, sid, 5, 0,
+						  0x1000000000ULL, 0);
 	}
 	for (unsigned int i = 0; i < n; i++) {
 		u64 type = d[i].qw0 & QI_TYPE_MASK;

@@ -73,7 +73,9 @@ static void iqt_written(struct fake_vtd *v, u64 iqt)
 	unsigned int tail = iqt >> shift;
 	u8 *ring = hw_phys_to_virt(iqa & ~0xfffULL);
 
-	if (!(reg32(v, DMAR_GSTS_REG) & GSTS_QIES) || !ring)
+	/* 6.5.2: nothing is fetched while IQE or ITE is pending. */
+	if (!(reg32(v, DMAR_GSTS_REG) & GSTS_QIES) || !ring ||
+	    (v->fsts & (FSTS_IQE | FSTS_ITE)))
 		return;
 	for (; head != tail; head = (head + 1) % slots) {
 		struct qi_desc d = { 0 };
@@ -85,22 +87,56 @@ static void iqt_written(struct fake_vtd *v, u64 iqt)
 			break;
 		}
 		v->descs[v->nr_descs++] = d;
+		if (v->reject_count &&
+		    (d.qw0 & QI_TYPE_BITS) == v->reject_type) {
+			v->reject_count--;
+			v->fsts |= FSTS_IQE;
+			set_reg32(v, DMAR_FSTS_REG, v->fsts);
+			break;		/* the head stays on it */
+		}
 		if (v->fetched)
 			v->fetched(v, &d);
 		if ((d.qw0 & QI_TYPE_BITS) == WAIT_TYPE)
 			run_wait(&d);
 	}
-	set_reg64(v, DMAR_IQH_REG, (u64)tail << shift);
+	set_reg64(v, DMAR_IQH_REG, (u64)head << shift);
+}
+
+/* 11.4.6: the command is recorded and done at once (ICC or IVT clear). */
+static void reg_inval(struct fake_vtd *v, u32 off, u64 cmd, u64 busy)
+{
+	u32 iro = ecap_iotlb_offset(reg64(v, DMAR_ECAP_REG));
+
+	if (!(cmd & busy))
+		return;
+	if (v->nr_reg == FAKE_VTD_MAX_REG)
+		unit_failed(__FILE__, __LINE__, "more than %u register invalidations",
+			    FAKE_VTD_MAX_REG);
+	else
+		v->reg[v->nr_reg++] = (struct fake_reg_inval){
+			.reg = off, .cmd = cmd,
+			.iva = off == iro + 8 ? reg64(v, iro) : 0,
+		};
+	set_reg64(v, off, cmd & ~busy);
 }
 
 static void on_write(void *ctx, u32 off, u64 val, unsigned int size)
 {
 	struct fake_vtd *v = ctx;
+	u32 iro = ecap_iotlb_offset(reg64(v, DMAR_ECAP_REG));
 
 	if (off == DMAR_GCMD_REG)
 		gcmd_written(v, val);
 	else if (off == DMAR_IQT_REG)
 		iqt_written(v, val);
+	else if (off == DMAR_CCMD_REG)
+		reg_inval(v, off, val, BIT_ULL(63));	/* ICC */
+	else if (off == iro + 8)
+		reg_inval(v, off, val, BIT_ULL(63));	/* IVT */
+	else if (off == DMAR_FSTS_REG) {
+		v->fsts &= ~(u32)val;			/* RW1CS */
+		set_reg32(v, DMAR_FSTS_REG, v->fsts);
+	}
 }
 
 void fake_vtd_init(struct fake_vtd *v, unsigned int seq, u64 cap, u64 ecap,
@@ -125,6 +161,7 @@ void fake_vtd_init(struct fake_vtd *v, unsigned int seq, u64 cap, u64 ecap,
 void fake_vtd_clear(struct fake_vtd *v)
 {
 	v->nr_descs = 0;
+	v->nr_reg = 0;
 }
 
 unsigned int fake_vtd_descs(const struct fake_vtd *v, struct qi_desc *out,
@@ -136,6 +173,21 @@ unsigned int fake_vtd_descs(const struct fake_vtd *v, struct qi_desc *out,
 		if ((v->descs[i].qw0 & QI_TYPE_BITS) != WAIT_TYPE)
 			out[n++] = v->descs[i];
 	return n;
+}
+
+void fake_vtd_expect(const struct fake_vtd *v, const u64 (*want)[2],
+		     unsigned int n)
+{
+	struct qi_desc got[FAKE_VTD_MAX_DESCS];
+	unsigned int nr = fake_vtd_descs(v, got, FAKE_VTD_MAX_DESCS);
+
+	EXPECT_U64(nr, n);
+	for (unsigned int i = 0; i < n && i < nr; i++) {
+		EXPECT_U64(got[i].qw0, want[i][0]);
+		EXPECT_U64(got[i].qw1, want[i][1]);
+		EXPECT_U64(got[i].qw2, 0);
+		EXPECT_U64(got[i].qw3, 0);
+	}
 }
 
 unsigned int fake_vtd_submissions(const struct fake_vtd *v)

@@ -115,19 +115,9 @@ static void expect_entry(struct vtd_device *dev, u32 pasid, u64 v0, u64 v1,
 		EXPECT_U64(e[i], 0);
 }
 
-/* The descriptors recorded since the last clear, waits left out. */
 static void expect_descs(const u64 (*want)[2], unsigned int n)
 {
-	struct qi_desc got[FAKE_VTD_MAX_DESCS];
-	unsigned int nr = fake_vtd_descs(&unit, got, FAKE_VTD_MAX_DESCS);
-
-	EXPECT_U64(nr, n);
-	for (unsigned int i = 0; i < n && i < nr; i++) {
-		EXPECT_U64(got[i].qw0, want[i][0]);
-		EXPECT_U64(got[i].qw1, want[i][1]);
-		EXPECT_U64(got[i].qw2, 0);
-		EXPECT_U64(got[i].qw3, 0);
-	}
+	fake_vtd_expect(&unit, want, n);
 }
 
 UNIT_TEST(nested_paging_alloc_checks)
@@ -261,28 +251,56 @@ UNIT_TEST(nested_parent_refuses_read_only)
 	EXPECT_U64(leaf ? *leaf : 0, 0x6001);		/* R */
 }
 
+/*
+ * intel_iommu_enforce_cache_coherency_ss() (Linux 7.3.4): refused only
+ * when a device attached on its RID sits behind a unit without ECAP.SC
+ * (domain_support_force_snooping()); then SNP (bit 11, 0x800) on every
+ * leaf mapped from now on, not on those mapped before. An attach of a
+ * domain forcing snooping to a unit without SC is refused
+ * (paging_domain_compatible_second_stage()).
+ */
 UNIT_TEST(nested_parent_cache_coherency)
 {
 	u64 *leaf;
 
-	fake_hw_reset();
-	fake_vtd_init(&unit, 0, CAP_BASE, ECAP_BASE, true);
-	EXPECT_U64(hwpt_paging_alloc(&parent, &unit.iommu, NEST_PARENT), 0);
-	EXPECT(!hwpt_paging_enforce_cache_coherency(&parent));	/* no SC */
+	/* No SC, nothing attached: the empty devices list refuses nothing. */
+	setup(CAP_BASE, ECAP_BASE, &s1_plain);
+	EXPECT(hwpt_paging_enforce_cache_coherency(&parent));
+	EXPECT_U64(hwpt_attach(&dev_b, 0, PAGING(&parent), NONE), -EINVAL);
+	EXPECT_U64(hwpt_attach(&dev_a, 0, NESTED(&nd), NONE), -EINVAL);
+	EXPECT_U64(hwpt_attach(&dev_a, 5, NESTED(&nd), NONE), -EINVAL);
+	EXPECT(!present(&dev_a, 0));
+	EXPECT(!present(&dev_b, 0));
+	/* A PASID is checked before its old entry is torn down. */
+	EXPECT_U64(hwpt_paging_alloc(&paging, &unit.iommu, 0), 0);
+	EXPECT_U64(hwpt_attach(&dev_b, 5, PAGING(&paging), NONE), 0);
+	EXPECT_U64(hwpt_attach(&dev_b, 5, PAGING(&parent), PAGING(&paging)),
+		   -EINVAL);
+	EXPECT(present(&dev_b, 5));
+	EXPECT_U64(paging.domain.nr_attached, 1);
 
-	fake_hw_reset();
-	fake_vtd_init(&unit, 0, CAP_BASE, ECAP_BASE | ECAP_SC_BIT, true);
-	EXPECT_U64(hwpt_paging_alloc(&parent, &unit.iommu, NEST_PARENT), 0);
+	/* No SC and a device on the RID: refused. */
+	setup(CAP_BASE, ECAP_BASE, &s1_plain);
+	EXPECT_U64(hwpt_attach(&dev_b, 0, PAGING(&parent), NONE), 0);
+	EXPECT(!hwpt_paging_enforce_cache_coherency(&parent));
+	EXPECT(!parent.domain.force_snooping);
+	/* On a PASID only: not on the devices list, not asked. */
+	EXPECT_U64(hwpt_detach(&dev_b, 0, PAGING(&parent)), 0);
+	EXPECT_U64(hwpt_attach(&dev_b, 5, PAGING(&parent), NONE), 0);
 	EXPECT(hwpt_paging_enforce_cache_coherency(&parent));
-	EXPECT(hwpt_paging_enforce_cache_coherency(&parent));
+
+	setup(CAP_BASE, ECAP_BASE | ECAP_SC_BIT, &s1_plain);
 	EXPECT_U64(hwpt_paging_map(&parent, 0x1000, 0x5000, 0x1000, RW), 0);
+	EXPECT_U64(hwpt_attach(&dev_b, 0, PAGING(&parent), NONE), 0);
+	EXPECT(hwpt_paging_enforce_cache_coherency(&parent));
+	EXPECT(hwpt_paging_enforce_cache_coherency(&parent));
+	EXPECT_U64(hwpt_paging_map(&parent, 0x2000, 0x6000, 0x1000, RW), 0);
 	leaf = pgtable_leaf(&parent.domain.pgt, 0x1000, NULL);
-	EXPECT_U64(leaf ? *leaf : 0, 0x5803);		/* R | W | SNP */
-
-	/* Linux refuses once the second stage has mappings. */
-	EXPECT_U64(hwpt_paging_alloc(&paging, &unit.iommu, NEST_PARENT), 0);
-	EXPECT_U64(hwpt_paging_map(&paging, 0x1000, 0x5000, 0x1000, RW), 0);
-	EXPECT(!hwpt_paging_enforce_cache_coherency(&paging));
+	EXPECT_U64(leaf ? *leaf : 0, 0x5003);		/* mapped before: R | W */
+	leaf = pgtable_leaf(&parent.domain.pgt, 0x2000, NULL);
+	EXPECT_U64(leaf ? *leaf : 0, 0x6803);		/* R | W | SNP */
+	/* A second-stage entry has no PGSNP: P | AW 2 | PGTT 2; DID 2. */
+	expect_entry(&dev_b, 0, parent.domain.pgt.root_phys | 0x89, 2, 0);
 }
 
 UNIT_TEST(nested_alloc_checks)
@@ -798,4 +816,115 @@ UNIT_TEST(nested_parent_flushes_nested_dids)
 	fake_vtd_clear(&unit);
 	EXPECT_U64(hwpt_paging_map(&parent, 0x8000, 0x5000, 0x1000, RW), 0);
 	expect_descs(cm_map, ARRAY_SIZE(cm_map));
+}
+
+/*
+ * intel_iommu_tlb_sync(): IH = iommu_pages_list_empty(&gather->freelist),
+ * for the parent's own tags and the nesting tags alike. Pages 0x1000 and
+ * 0x2000 share a last-level table: unmapping the first frees no table
+ * (IH 0x40 in qw1), unmapping the second empties and frees the tables.
+ */
+UNIT_TEST(nested_parent_unmap_ih)
+{
+	const u64 leaf_only[][2] = {
+		{ 0x20032, 0x1040 },	/* IOTLB page, parent DID 2, IH */
+		{ 0x30032, 0x1040 },	/* nesting tag, DID 3, IH */
+	};
+	const u64 tables_freed[][2] = {
+		{ 0x20032, 0x2000 }, { 0x30032, 0x2000 },
+	};
+	/* No CAP.PSI: the domain-selective fallback drops IH. */
+	const u64 dsi[][2] = { { 0x20022, 0 }, { 0x30022, 0 } };
+
+	for (unsigned int psi = 0; psi < 2; psi++) {
+		setup(psi ? CAP_BASE : CAP_BASE & ~CAP_PSI_BIT, ECAP_BASE,
+		      &s1_plain);
+		EXPECT_U64(hwpt_paging_map(&parent, 0x1000, 0x5000, 0x1000, RW), 0);
+		EXPECT_U64(hwpt_paging_map(&parent, 0x2000, 0x6000, 0x1000, RW), 0);
+		EXPECT_U64(hwpt_attach(&dev_b, 0, PAGING(&parent), NONE), 0);
+		EXPECT_U64(hwpt_attach(&dev_a, 0, NESTED(&nd), NONE), 0);
+		fake_vtd_clear(&unit);
+		EXPECT_U64(hwpt_paging_unmap(&parent, 0x1000, 0x1000), 0x1000);
+		expect_descs(psi ? leaf_only : dsi, 2);
+		fake_vtd_clear(&unit);
+		EXPECT_U64(hwpt_paging_unmap(&parent, 0x2000, 0x1000), 0x1000);
+		expect_descs(psi ? tables_freed : dsi, 2);
+	}
+}
+
+/*
+ * hwpt_attach() of dev_a with the next descriptor of @type rejected (IQE):
+ * it succeeds all the same, saying @said.
+ */
+static void attach_rejecting(u64 type, u32 pasid, struct hwpt_attached new,
+			     struct hwpt_attached old, const char *said)
+{
+	fake_vtd_clear(&unit);
+	unit.reject_type = type;
+	unit.reject_count = 1;
+	unit_capture_begin();
+	EXPECT_U64(hwpt_attach(&dev_a, pasid, new, old), 0);
+	EXPECT_CONTAINS(unit_capture_end(), said);
+}
+
+/*
+ * Linux 7.3.4's pasid_flush_caches() is void: a failed flush after the
+ * entry went present leaves it present and the domain attached, and the
+ * flush after it is still made. Here the PASID-cache descriptor raises
+ * IQE (the fake unit rejects it) in caching mode.
+ */
+UNIT_TEST(nested_setup_flush_failure_keeps_entry)
+{
+	const u64 want[][2] = {
+		{ 0x0000001000000031ULL, 0 },	/* context-cache, device SID_A */
+		{ 0x22, 0 },			/* IOTLB domain, DID 0 */
+		{ 0x30017, 0 },			/* PASID-cache: rejected */
+		{ 0x30026, 0 },			/* PASID IOTLB all: still sent */
+	};
+
+	setup(CAP_BASE | CAP_CM_BIT, ECAP_BASE, &s1_plain);
+	attach_rejecting(7, 0, NESTED(&nd), NONE,
+			 "unit 0: an invalidation of pasid_flush_caches() failed (-22)");
+	expect_descs(want, ARRAY_SIZE(want));
+	expect_entry(&dev_a, 0, parent.domain.pgt.root_phys | 0xc9, 3,
+		     0x12345000);
+	EXPECT_U64(nd.nr_attached, 1);
+	EXPECT_U64(unit.fsts, 0);		/* IQE recovered */
+}
+
+/*
+ * intel_pasid_tear_down_entry() and device_block_translation() are void:
+ * a replace whose teardown flush fails still makes the other flush, clears
+ * the old entry and sets up the new one.
+ */
+UNIT_TEST(nested_teardown_flush_failure_goes_on)
+{
+	const struct iommu_hwpt_vtd_s1 s1 = {
+		.pgtbl_addr = 0x2222000, .addr_width = 48,
+	};
+	static const struct {
+		u32 pasid;
+		u64 want[2][2];
+	} cases[] = {
+		/* PASID-cache, old DID 3 (rejected); IOTLB domain, DID 3. */
+		{ 0, { { 0x30017, 0 }, { 0x30022, 0 } } },
+		/* A PASID: domain_setup_nested()'s teardown is void too. */
+		{ 5, { { 0x0000000500030017ULL, 0 }, { 0x30022, 0 } } },
+	};
+
+	setup(CAP_BASE, ECAP_BASE, &s1_plain);
+	EXPECT_U64(nested_domain_alloc(&nd2, &parent, 0, IOMMU_HWPT_DATA_VTD_S1,
+				       &s1), 0);
+	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
+		u32 pasid = cases[i].pasid;
+
+		EXPECT_U64(hwpt_attach(&dev_a, pasid, NESTED(&nd), NONE), 0);
+		attach_rejecting(7, pasid, NESTED(&nd2), NESTED(&nd),
+				 "an invalidation of intel_pasid_tear_down_entry() failed (-22)");
+		expect_descs(cases[i].want, 2);
+		expect_entry(&dev_a, pasid, parent.domain.pgt.root_phys | 0xc9,
+			     4, 0x2222000);
+		EXPECT_U64(nd.nr_attached, 0);
+		EXPECT_U64(nd2.nr_attached, i + 1);
+	}
 }

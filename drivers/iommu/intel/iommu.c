@@ -434,38 +434,49 @@ static unsigned int psi_mask(u64 *iova, u64 size)
 	return mask;
 }
 
+/*
+ * cache_tag_flush_iotlb() (cache.c, Linux 7.3.4) for a second-stage or a
+ * nesting tag: IH goes with the page-selective flush only; the
+ * domain-selective fallback sets addr, mask and ih to 0.
+ */
 int iommu_flush_iotlb_range(struct intel_iommu *iommu, u16 did, u64 iova,
-			    u64 size)
+			    u64 size, bool ih)
 {
 	unsigned int mamv = (iommu->cap & CAP_MAMV_MASK) >> CAP_MAMV_SHIFT;
 	unsigned int am = psi_mask(&iova, size);
 
 	if (!(iommu->cap & CAP_PSI) || am > mamv)
 		return flush_iotlb(iommu, QI_IOTLB_DOMAIN, did, 0, 0, false);
-	return flush_iotlb(iommu, QI_IOTLB_PAGE, did, iova, am, false);
+	return flush_iotlb(iommu, QI_IOTLB_PAGE, did, iova, am, ih);
 }
 
-static int flush_one(struct dmar_domain *d, u32 pasid, u64 iova, u64 size)
+/*
+ * The same for one tag of @d: first-stage domains take the PASID-based
+ * IOTLB descriptor, IH with the page-selective one only (qi_desc_piotlb();
+ * qi_desc_piotlb_all() has no address, so no hint).
+ */
+static int flush_one(struct dmar_domain *d, u32 pasid, u64 iova, u64 size,
+		     bool ih)
 {
 	unsigned int am;
 
 	if (d->type == DOMAIN_SECOND_STAGE)
-		return iommu_flush_iotlb_range(d->iommu, d->did, iova, size);
+		return iommu_flush_iotlb_range(d->iommu, d->did, iova, size, ih);
 	am = psi_mask(&iova, size);
 	/* As Linux's cache_tag_flush_range(): a mask this wide is everything. */
 	if (am >= PSI_MASK_ALL)
 		return flush_piotlb(d->iommu, QI_PIOTLB_PASID, d->did, pasid, 0,
 				    0, false);
 	return flush_piotlb(d->iommu, QI_PIOTLB_PAGE, d->did, pasid, iova, am,
-			    false);
+			    ih);
 }
 
-int domain_flush_range(struct dmar_domain *d, u64 iova, u64 size)
+int domain_flush_range_ih(struct dmar_domain *d, u64 iova, u64 size, bool ih)
 {
 	int ret = 0;
 
 	for (unsigned int i = 0; i < d->nr_attached && !ret; i++)
-		ret = flush_one(d, d->attached[i].pasid, iova, size);
+		ret = flush_one(d, d->attached[i].pasid, iova, size, ih);
 	return ret;
 }
 
@@ -476,6 +487,9 @@ int domain_map(struct dmar_domain *d, u64 iova, u64 pa, u64 size,
 
 	if (d->type == DOMAIN_PASS_THROUGH)
 		return -EINVAL;
+	/* vtdss_pt_iommu_set_prot(): PT_FEAT_VTDSS_FORCE_COHERENCE. */
+	if (d->force_snooping && d->type == DOMAIN_SECOND_STAGE)
+		prot |= PGTABLE_PROT_SNP;
 	ret = pgtable_map(&d->pgt, iova, pa, size, prot);
 	if (ret)
 		return ret;
@@ -495,7 +509,7 @@ s64 domain_unmap_deferred(struct dmar_domain *d, u64 iova, u64 size)
 	done = pgtable_unmap(&d->pgt, iova, size);
 	if (done <= 0)
 		return done;
-	ret = domain_flush_range(d, iova, size);
+	ret = domain_flush_range_ih(d, iova, size, domain_unmap_ih(d));
 	return ret ? ret : done;
 }
 
@@ -558,15 +572,27 @@ static void note_detached(struct dmar_domain *d, struct vtd_device *dev,
 	}
 }
 
-/* domain_context_mapping_one(): caching mode flushes the non-present entry. */
-static int flush_new_context(struct intel_iommu *iommu, u16 sid, u16 did)
+/*
+ * A context entry made present (Linux 7.3.4): caching mode flushes the
+ * non-present entry the unit may hold, device-selective context-cache
+ * with DID 0 and domain-selective IOTLB of @did, in
+ * context_present_cache_flush() (legacy; else the write buffer) and
+ * device_pasid_table_setup() (scalable, DID 0; else nothing). Both are
+ * void: the attach goes on whatever the flushes did.
+ */
+static void flush_new_context(struct intel_iommu *iommu, u16 sid, u16 did)
 {
-	int ret;
+	const char *fn = iommu->sm ? "device_pasid_table_setup()" :
+				     "context_present_cache_flush()";
 
-	if (!(iommu->cap & CAP_CM))
-		return flush_write_buffer(iommu);
-	ret = flush_context(iommu, QI_CC_DEVICE, 0, sid);
-	return ret ? ret : flush_iotlb(iommu, QI_IOTLB_DOMAIN, did, 0, 0, false);
+	if (iommu->cap & CAP_CM) {
+		flush_unchecked(iommu, flush_context(iommu, QI_CC_DEVICE, 0, sid),
+				fn);
+		flush_unchecked(iommu, flush_iotlb(iommu, QI_IOTLB_DOMAIN, did, 0,
+						   0, false), fn);
+	} else if (!iommu->sm) {
+		flush_unchecked(iommu, flush_write_buffer(iommu), fn);
+	}
 }
 
 /*
@@ -603,7 +629,8 @@ static int attach_legacy(struct vtd_device *dev, struct dmar_domain *d)
 	hw_wmb();
 	ce->lo |= CTX_P;
 	iommu_flush_line(iommu, ce, sizeof(*ce));
-	return flush_new_context(iommu, dev->sid, d->did);
+	flush_new_context(iommu, dev->sid, d->did);
+	return 0;
 }
 
 /*
@@ -627,7 +654,8 @@ int iommu_setup_sm_context(struct vtd_device *dev)
 	hw_wmb();
 	ce->val[0] |= SMCTX_P;
 	iommu_flush_line(iommu, ce, sizeof(*ce));
-	return flush_new_context(iommu, dev->sid, 0);
+	flush_new_context(iommu, dev->sid, 0);
+	return 0;
 }
 
 static int setup_pasid_entry(struct vtd_device *dev, u32 pasid,
@@ -636,6 +664,9 @@ static int setup_pasid_entry(struct vtd_device *dev, u32 pasid,
 	struct intel_iommu *iommu = dev->iommu;
 	u32 flags = d->pgt.levels == 5 ? PASID_FLAG_FL5LP : 0;
 
+	/* domain_setup_first_level() */
+	if (d->force_snooping)
+		flags |= PASID_FLAG_PAGE_SNOOP;
 	switch (d->type) {
 	case DOMAIN_FIRST_STAGE:
 		return pasid_setup_first_level(iommu, &dev->pasid, pasid,
@@ -650,14 +681,72 @@ static int setup_pasid_entry(struct vtd_device *dev, u32 pasid,
 	return -EINVAL;
 }
 
+int domain_compatible(const struct dmar_domain *d,
+		      const struct vtd_device *dev)
+{
+	if (d->iommu != dev->iommu)
+		return -EINVAL;
+	/* paging_domain_compatible_second_stage(): FORCE_COHERENCE needs SC. */
+	if (d->type == DOMAIN_SECOND_STAGE && d->force_snooping &&
+	    !(dev->iommu->ecap & ECAP_SC))
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * domain_support_force_snooping(): false when a device on the domain's
+ * devices list, those attached on their RID (RID_PASID), sits behind a
+ * unit without ECAP.SC; vtdtest's all sit behind d->iommu.
+ */
+static bool support_force_snooping(const struct dmar_domain *d)
+{
+	if (d->iommu->ecap & ECAP_SC)
+		return true;
+	for (unsigned int i = 0; i < d->nr_attached; i++)
+		if (d->attached[i].pasid == IOMMU_NO_PASID)
+			return false;
+	return true;
+}
+
+bool domain_enforce_cache_coherency(struct dmar_domain *d)
+{
+	switch (d->type) {
+	case DOMAIN_FIRST_STAGE:
+		/* intel_iommu_enforce_cache_coherency_fs() */
+		if (d->force_snooping)
+			return true;
+		if (!support_force_snooping(d))
+			return false;
+		d->force_snooping = true;
+		/* Newest first, as list_add() leaves domain->devices. */
+		for (unsigned int i = d->nr_attached; i--;)
+			if (d->attached[i].pasid == IOMMU_NO_PASID)
+				pasid_setup_page_snoop_control(d->iommu,
+						&d->attached[i].dev->pasid,
+						IOMMU_NO_PASID);
+		return true;
+	case DOMAIN_SECOND_STAGE:
+		/* intel_iommu_enforce_cache_coherency_ss() */
+		if (!support_force_snooping(d))
+			return false;
+		d->force_snooping = true;
+		return true;
+	case DOMAIN_PASS_THROUGH:
+		break;
+	}
+	return false;	/* the identity domain has no such op */
+}
+
 int device_attach_pasid(struct vtd_device *dev, u32 pasid,
 			struct dmar_domain *d)
 {
 	int ret;
 
-	if (!dev->iommu->sm || d->iommu != dev->iommu)
+	if (!dev->iommu->sm)
 		return -EINVAL;
-	ret = iommu_setup_sm_context(dev);
+	ret = domain_compatible(d, dev);
+	if (!ret)
+		ret = iommu_setup_sm_context(dev);
 	if (!ret)
 		ret = setup_pasid_entry(dev, pasid, d);
 	if (!ret)
@@ -671,12 +760,15 @@ int device_attach(struct vtd_device *dev, struct dmar_domain *d)
 
 	if (dev->domain)
 		return -EBUSY;
-	if (dev->iommu->sm)
+	if (dev->iommu->sm) {
 		ret = device_attach_pasid(dev, IOMMU_NO_PASID, d);
-	else if (d->iommu != dev->iommu)
-		ret = -EINVAL;
-	else if (!(ret = attach_legacy(dev, d)))
-		ret = note_attached(d, dev, IOMMU_NO_PASID);
+	} else {
+		ret = domain_compatible(d, dev);
+		if (!ret)
+			ret = attach_legacy(dev, d);
+		if (!ret)
+			ret = note_attached(d, dev, IOMMU_NO_PASID);
+	}
 	if (!ret)
 		dev->domain = d;
 	return ret;
@@ -698,14 +790,15 @@ int device_detach_pasid(struct vtd_device *dev, u32 pasid,
  * domain_context_clear_one() (Linux 7.3.4, since commit c1e4f1dccbe9):
  * clear P and write the line back, then intel_context_flush_no_pasid():
  * device-selective context-cache and domain-selective IOTLB invalidation
- * with the old DID; only then the whole entry is cleared.
+ * with the old DID; only then the whole entry is cleared. All of it is
+ * void: both flushes are made and the entry cleared whatever they did.
  */
 static int detach_legacy(struct vtd_device *dev)
 {
+	static const char fn[] = "domain_context_clear_one()";
 	struct intel_iommu *iommu = dev->iommu;
 	struct context_entry *ce = iommu_context_entry(iommu, dev->sid);
 	u16 did;
-	int ret;
 
 	if (!ce || !(ce->lo & CTX_P))
 		return -ENODEV;
@@ -713,13 +806,14 @@ static int detach_legacy(struct vtd_device *dev)
 	ce->lo &= ~CTX_P;
 	hw_wmb();
 	iommu_flush_line(iommu, ce, sizeof(*ce));
-	ret = flush_context(iommu, QI_CC_DEVICE, did, dev->sid);
-	if (!ret)
-		ret = flush_iotlb(iommu, QI_IOTLB_DOMAIN, did, 0, 0, false);
+	flush_unchecked(iommu, flush_context(iommu, QI_CC_DEVICE, did, dev->sid),
+			fn);
+	flush_unchecked(iommu, flush_iotlb(iommu, QI_IOTLB_DOMAIN, did, 0, 0,
+					   false), fn);
 	ce->lo = 0;
 	ce->hi = 0;
 	iommu_flush_line(iommu, ce, sizeof(*ce));
-	return ret;
+	return 0;
 }
 
 int device_detach(struct vtd_device *dev)

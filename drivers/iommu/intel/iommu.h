@@ -99,6 +99,12 @@ struct dmar_domain {
 	enum domain_type type;
 	u16 did;
 	unsigned int agaw;		/* AW field: second-stage levels - 2 */
+	/*
+	 * domain_enforce_cache_coherency() was granted: second stage, SNP
+	 * on every leaf mapped from then on; first stage, PGSNP in the
+	 * PASID entries.
+	 */
+	bool force_snooping;
 	struct pgtable pgt;
 	/* Where it is attached, for the flushes a change needs. */
 	unsigned int nr_attached;
@@ -157,6 +163,28 @@ int intel_iommu_disable_translation(struct intel_iommu *iommu);
 int domain_init(struct dmar_domain *d, struct intel_iommu *iommu,
 		enum domain_type type, unsigned int levels);
 void domain_destroy(struct dmar_domain *d);
+/*
+ * intel_iommu_enforce_cache_coherency_fs() and _ss() (Linux 7.3.4): false
+ * for pass-through and when a device attached on its RID sits behind a
+ * unit without ECAP.SC (domain_support_force_snooping()); otherwise
+ * d->force_snooping is set and true returned. With nothing attached
+ * nothing refuses: a first-stage domain then writes PGSNP, Reserved(0)
+ * without ECAP.SC (VT-d 9.6), on whatever unit it is attached to next;
+ * iommufd asks only for devices with ECAP.SC. First stage: granted once
+ * for good; each RID_PASID entry of the domain gets PGSNP now
+ * (pasid_setup_page_snoop_control()), every entry set up later with it,
+ * PASIDs attached already keep theirs (Linux walks domain->devices, not
+ * domain->dev_pasids). Second stage: asked again each time; SNP on the
+ * leaves mapped from now on, those mapped before keep theirs.
+ */
+bool domain_enforce_cache_coherency(struct dmar_domain *d);
+/*
+ * paging_domain_compatible()'s refusals vtdtest's domains can meet, -EINVAL:
+ * another unit, or a second-stage domain forcing snooping on a unit
+ * without ECAP.SC.
+ */
+int domain_compatible(const struct dmar_domain *d,
+		      const struct vtd_device *dev);
 /* Maps and makes the change visible (caching mode, write buffer). */
 int domain_map(struct dmar_domain *d, u64 iova, u64 pa, u64 size,
 	       unsigned int prot);
@@ -170,14 +198,34 @@ s64 domain_unmap_deferred(struct dmar_domain *d, u64 iova, u64 size);
 /* Frees them after every flush succeeded; otherwise keeps them, said. */
 void domain_release_tables(struct dmar_domain *d, bool flushed);
 /*
- * Second-stage IOTLB flush of [iova, iova + size) tagged @did: page-selective,
- * or domain-selective without CAP.PSI or beyond CAP.MAMV (Linux's
- * cache_tag_flush_iotlb() for a second-stage or nesting tag).
+ * The IH of an unmap's invalidations, between domain_unmap_deferred() and
+ * domain_release_tables(): intel_iommu_tlb_sync() passes
+ * iommu_pages_list_empty(&gather->freelist), true when the unmap freed no
+ * table page, so only leaves changed and the paging-structure caches may
+ * stay (VT-d 6.5.2.3, 6.5.2.4).
+ */
+static inline bool domain_unmap_ih(const struct dmar_domain *d)
+{
+	return !d->pgt.nr_unlinked;
+}
+/*
+ * Second-stage IOTLB flush of [iova, iova + size) tagged @did: page-selective
+ * with @ih, or domain-selective without IH when CAP.PSI is clear or the
+ * mask exceeds CAP.MAMV (Linux's cache_tag_flush_iotlb() for a
+ * second-stage or nesting tag).
  */
 int iommu_flush_iotlb_range(struct intel_iommu *iommu, u16 did, u64 iova,
-			    u64 size);
-/* Page-selective flush of [iova, iova + size) wherever @d is attached. */
-int domain_flush_range(struct dmar_domain *d, u64 iova, u64 size);
+			    u64 size, bool ih);
+/*
+ * cache_tag_flush_range(): page-selective flush of [iova, iova + size)
+ * wherever @d is attached, with IH @ih.
+ */
+int domain_flush_range_ih(struct dmar_domain *d, u64 iova, u64 size, bool ih);
+/* The same with IH 0: non-leaf entries in the range may have changed too. */
+static inline int domain_flush_range(struct dmar_domain *d, u64 iova, u64 size)
+{
+	return domain_flush_range_ih(d, iova, size, false);
+}
 
 /* A domain id from the unit's map (IOMMU_FIRST_DID up), or -EBUSY. */
 int iommu_alloc_did(struct intel_iommu *iommu);
@@ -193,7 +241,10 @@ int vtd_device_init(struct vtd_device *dev, struct intel_iommu *iommu,
 void vtd_device_release(struct vtd_device *dev);
 /* Attaches the RID (legacy) or RID_PASID (scalable) to @d. */
 int device_attach(struct vtd_device *dev, struct dmar_domain *d);
-/* Detaches in Linux's teardown and flush order. */
+/*
+ * Detaches in Linux's teardown and flush order. Attach and detach return
+ * no flush failure: Linux's are void there (flush_unchecked()).
+ */
 int device_detach(struct vtd_device *dev);
 /* Attaches @pasid of @dev to @d (scalable mode only). */
 int device_attach_pasid(struct vtd_device *dev, u32 pasid,

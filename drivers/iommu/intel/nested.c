@@ -140,11 +140,13 @@ static bool first_with_pasid(const struct nested_domain *nd, unsigned int i)
 /*
  * cache_tag_flush_range() and _np() on a nest parent, for its
  * CACHE_TAG_NESTING_IOTLB tags: second-stage IOTLB flushes tagged with the
- * nested domains' DIDs. Linux adds a full device-TLB flush per
+ * nested domains' DIDs, with the IH of the parent's own (@ih: 0 for a map,
+ * no table page freed for an unmap). Linux adds a full device-TLB flush per
  * CACHE_TAG_NESTING_DEVTLB tag here for ATS devices; vtdtest's devices
  * have no ATS yet.
  */
-static int flush_nesting_tags(struct hwpt_paging *hp, u64 iova, u64 size)
+static int flush_nesting_tags(struct hwpt_paging *hp, u64 iova, u64 size,
+			      bool ih)
 {
 	int ret = 0;
 
@@ -155,7 +157,7 @@ static int flush_nesting_tags(struct hwpt_paging *hp, u64 iova, u64 size)
 			if (first_with_pasid(nd, i))
 				ret = iommu_flush_iotlb_range(hp->domain.iommu,
 							      nd->did, iova,
-							      size);
+							      size, ih);
 	}
 	return ret;
 }
@@ -165,16 +167,14 @@ int hwpt_paging_map(struct hwpt_paging *hp, u64 iova, u64 pa, u64 size,
 {
 	int ret;
 
-	/* __domain_mapping(): erratum 772415 (SPR17). */
+	/* vtdss_pt_iommu_set_prot(): erratum 772415 (SPR17). */
 	if (hp->nested_parent && !(prot & PGTABLE_PROT_WRITE))
 		return -EINVAL;
-	if (hp->force_snooping)
-		prot |= PGTABLE_PROT_SNP;	/* dmar_domain->set_pte_snp */
-	hp->has_mappings = true;
 	ret = domain_map(&hp->domain, iova, pa, size, prot);
 	if (ret || !(hp->domain.iommu->cap & CAP_CM))
 		return ret;
-	return flush_nesting_tags(hp, iova, size);
+	/* cache_tag_flush_range_np(): IH 0. */
+	return flush_nesting_tags(hp, iova, size, false);
 }
 
 s64 hwpt_paging_unmap(struct hwpt_paging *hp, u64 iova, u64 size)
@@ -182,8 +182,10 @@ s64 hwpt_paging_unmap(struct hwpt_paging *hp, u64 iova, u64 size)
 	s64 done = domain_unmap_deferred(&hp->domain, iova, size);
 	int ret = 0;
 
+	/* The parent's tags and the nesting tags: one IH for both. */
 	if (done > 0)
-		ret = flush_nesting_tags(hp, iova, size);
+		ret = flush_nesting_tags(hp, iova, size,
+					 domain_unmap_ih(&hp->domain));
 	/* Nested translations may reach the tables too: free after both. */
 	domain_release_tables(&hp->domain, done >= 0 && !ret);
 	return ret ? ret : done;
@@ -191,13 +193,7 @@ s64 hwpt_paging_unmap(struct hwpt_paging *hp, u64 iova, u64 size)
 
 bool hwpt_paging_enforce_cache_coherency(struct hwpt_paging *hp)
 {
-	if (hp->force_snooping)
-		return true;
-	/* intel_iommu_enforce_cache_coherency_ss() */
-	if (!(hp->domain.iommu->ecap & ECAP_SC) || hp->has_mappings)
-		return false;
-	hp->force_snooping = true;
-	return true;
+	return domain_enforce_cache_coherency(&hp->domain);
 }
 
 int nested_domain_alloc(struct nested_domain *nd, struct hwpt_paging *parent,
@@ -302,7 +298,7 @@ static int nested_setup(struct nested_domain *nd, struct vtd_device *dev,
 		.s1_flags = nd->s1_cfg.flags,
 		.s2_pgd_phys = hp->domain.pgt.root_phys,
 		.s2_agaw = hp->domain.agaw,
-		.s2_force_snooping = hp->force_snooping,
+		.s2_force_snooping = hp->domain.force_snooping,
 		.did = nd->did,
 	};
 	int ret;
@@ -321,25 +317,30 @@ static int nested_setup(struct nested_domain *nd, struct vtd_device *dev,
 }
 
 /*
- * paging_domain_compatible(): a vtdtest domain lives on one unit, so the
- * parent is compatible with exactly the devices behind that unit. (Linux's
- * iommu->agaw < s2_domain->agaw check cannot fail then: domain_init()
- * only builds tables the unit's SAGAW supports.)
+ * paging_domain_compatible() on the parent: a vtdtest domain lives on one
+ * unit, so the parent is compatible with the devices behind that unit, as
+ * long as it does not force snooping on a unit without ECAP.SC
+ * (domain_compatible()). (Linux's width, level and page-size checks
+ * cannot fail then: domain_init() only builds tables the unit supports.)
  */
 static int nested_compatible(const struct nested_domain *nd,
 			     const struct vtd_device *dev)
 {
-	return nd->parent->domain.iommu == dev->iommu ? 0 : -EINVAL;
+	return domain_compatible(&nd->parent->domain, dev);
 }
 
-/* intel_nested_attach_dev(): block first, then check, then set up. */
+/*
+ * intel_nested_attach_dev(): block first (device_block_translation() is
+ * void: the attach goes on whatever the teardown met), then check, then
+ * set up.
+ */
 static int nested_attach_dev(struct nested_domain *nd, struct vtd_device *dev,
 			     struct hwpt_attached old)
 {
-	int ret = block_translation(dev, IOMMU_NO_PASID, old);
+	int ret;
 
-	if (!ret)
-		ret = nested_compatible(nd, dev);
+	block_translation(dev, IOMMU_NO_PASID, old);
+	ret = nested_compatible(nd, dev);
 	return ret ? ret : nested_setup(nd, dev, IOMMU_NO_PASID);
 }
 
@@ -355,9 +356,11 @@ static int nested_set_dev_pasid(struct nested_domain *nd,
 	if (nd->parent->dirty_ops)
 		return -EINVAL;
 	ret = nested_compatible(nd, dev);
-	if (!ret)
-		ret = block_translation(dev, pasid, old);
-	return ret ? ret : nested_setup(nd, dev, pasid);
+	if (ret)
+		return ret;
+	/* domain_setup_nested(): the teardown of @old is void. */
+	block_translation(dev, pasid, old);
+	return nested_setup(nd, dev, pasid);
 }
 
 /*
@@ -370,15 +373,19 @@ static int paging_attach(struct hwpt_paging *hp, struct vtd_device *dev,
 	int ret;
 
 	if (pasid == IOMMU_NO_PASID) {
-		ret = block_translation(dev, pasid, old);
-		return ret ? ret : device_attach(dev, &hp->domain);
+		block_translation(dev, pasid, old);
+		return device_attach(dev, &hp->domain);
 	}
 	if (!pasid_supported(dev->iommu))
 		return -EOPNOTSUPP;
-	if (hp->dirty_ops || hp->domain.iommu != dev->iommu)
+	if (hp->dirty_ops)
 		return -EINVAL;
-	ret = block_translation(dev, pasid, old);
-	return ret ? ret : device_attach_pasid(dev, pasid, &hp->domain);
+	ret = domain_compatible(&hp->domain, dev);
+	if (ret)
+		return ret;
+	/* domain_setup_*(): the teardown of @old is void. */
+	block_translation(dev, pasid, old);
+	return device_attach_pasid(dev, pasid, &hp->domain);
 }
 
 int hwpt_attach(struct vtd_device *dev, u32 pasid, struct hwpt_attached new,

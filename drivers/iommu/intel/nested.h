@@ -73,16 +73,14 @@ struct iommu_hwpt_vtd_s1_invalidate {
 struct nested_domain;
 
 /*
- * A paging HWPT: a dmar_domain with what Linux keeps beside its page table
- * (dmar_domain->nested_parent, ->dirty_ops, ->force_snooping, ->set_pte_snp,
- * ->has_mappings and the s1_domains list of a nest parent).
+ * A paging HWPT: a dmar_domain (force_snooping there, as in Linux) with
+ * what Linux keeps beside its page table (dmar_domain->nested_parent,
+ * ->dirty_ops and the s1_domains list of a nest parent).
  */
 struct hwpt_paging {
 	struct dmar_domain domain;
 	bool nested_parent;
 	bool dirty_ops;			/* allocated with DIRTY_TRACKING */
-	bool force_snooping;		/* SNP on every leaf mapped from now */
-	bool has_mappings;
 	unsigned int nr_children;
 	struct nested_domain *children[NESTED_MAX_CHILDREN];
 };
@@ -125,23 +123,25 @@ int hwpt_paging_alloc(struct hwpt_paging *hp, struct intel_iommu *iommu,
 int hwpt_paging_free(struct hwpt_paging *hp);
 /*
  * intel_iommu_map(): a nest parent refuses read-only mappings with -EINVAL
- * (erratum 772415 on SPR, __domain_mapping()); SNP is added once cache
- * coherency is enforced. With caching mode the new range is also flushed
- * under each nested domain's DID, as cache_tag_flush_range_np() does for
- * its nesting tags.
+ * (erratum 772415 on SPR, vtdss_pt_iommu_set_prot()); SNP is added once
+ * cache coherency is enforced (domain_map()). With caching mode the new
+ * range is also flushed under each nested domain's DID, as
+ * cache_tag_flush_range_np() does for its nesting tags.
  */
 int hwpt_paging_map(struct hwpt_paging *hp, u64 iova, u64 pa, u64 size,
 		    unsigned int prot);
 /*
  * intel_iommu_unmap() and its iotlb_sync: the parent's own flushes, then
  * one second-stage IOTLB flush per nested domain DID and PASID it is
- * attached with (cache tags CACHE_TAG_NESTING_IOTLB).
+ * attached with (cache tags CACHE_TAG_NESTING_IOTLB), all with IH set
+ * when the unmap freed no table page (domain_unmap_ih()).
  */
 s64 hwpt_paging_unmap(struct hwpt_paging *hp, u64 iova, u64 size);
 /*
- * intel_iommu_enforce_cache_coherency() for a second-stage domain: false
- * without ECAP.SC or once something is mapped; then SNP on each new leaf
- * and PGSNP in nested PASID entries set up from now on.
+ * The domain's enforce_cache_coherency op (iommufd calls it for a device
+ * with IOMMU_CAP_ENFORCE_CACHE_COHERENCY, i.e. ECAP.SC):
+ * domain_enforce_cache_coherency(). A nest parent's nested PASID entries
+ * set up from then on carry PGSNP; live ones keep what they have.
  */
 bool hwpt_paging_enforce_cache_coherency(struct hwpt_paging *hp);
 
@@ -171,9 +171,13 @@ int nested_domain_free(struct nested_domain *nd);
  *    intel_iommu_set_dev_pasid(): the checks first (a nest parent allocated
  *    with DIRTY_TRACKING cannot back a PASID: -EINVAL), then teardown of
  *    @old, then the new entry.
- * Nested: the parent must be on the device's unit (-EINVAL), then
+ * Nested: the parent must be compatible with the device (on its unit, and
+ * no forced snooping without ECAP.SC: -EINVAL), then
  * pasid_setup_nested()'s checks and codes. After a failure past the
- * teardown the (device, PASID) is blocked: nothing is attached.
+ * teardown the (device, PASID) is blocked: nothing is attached. As in
+ * Linux, the flushes of the teardown and of the new entry decide nothing:
+ * a failed one fails the running case (flush_unchecked()) and the attach
+ * goes on.
  */
 int hwpt_attach(struct vtd_device *dev, u32 pasid, struct hwpt_attached new,
 		struct hwpt_attached old);

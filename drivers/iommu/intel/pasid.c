@@ -86,18 +86,25 @@ struct pasid_entry *pasid_get_entry(struct pasid_table *t, u32 pasid,
 	return table ? &table[pasid & (PASID_TABLE_ENTRIES - 1)] : NULL;
 }
 
-/* pasid_flush_caches() in Linux. */
-static int flush_new_entry(struct intel_iommu *iommu, struct pasid_entry *pe,
-			   u32 pasid, u16 did)
+/*
+ * pasid_flush_caches() (pasid.c, Linux 7.3.4): void, like every flush
+ * after a setup, so the entry stays present and the setup succeeds
+ * whatever the flushes did (flush_unchecked()).
+ */
+static void flush_new_entry(struct intel_iommu *iommu, struct pasid_entry *pe,
+			    u32 pasid, u16 did)
 {
-	int ret;
+	static const char fn[] = "pasid_flush_caches()";
 
 	flush_line(iommu, pe, sizeof(*pe));
-	if (!(iommu->cap & CAP_CM))
-		return flush_write_buffer(iommu);
-	ret = flush_pasid_cache(iommu, QI_PC_PASID, did, pasid);
-	return ret ? ret : flush_piotlb(iommu, QI_PIOTLB_PASID, did, pasid, 0, 0,
-					false);
+	if (!(iommu->cap & CAP_CM)) {
+		flush_unchecked(iommu, flush_write_buffer(iommu), fn);
+		return;
+	}
+	flush_unchecked(iommu, flush_pasid_cache(iommu, QI_PC_PASID, did, pasid),
+			fn);
+	flush_unchecked(iommu, flush_piotlb(iommu, QI_PIOTLB_PASID, did, pasid,
+					    0, 0, false), fn);
 }
 
 /* The common start: an entry that exists and is not in use. */
@@ -124,7 +131,8 @@ static int make_present(struct intel_iommu *iommu, struct pasid_table *t,
 	hw_wmb();
 	pe->val[0] |= PE0_P;
 	print_entry(iommu, t, pasid, pe);
-	return flush_new_entry(iommu, pe, pasid, did);
+	flush_new_entry(iommu, pe, pasid, did);
+	return 0;
 }
 
 static u64 pwsnp(const struct intel_iommu *iommu)
@@ -147,7 +155,8 @@ int pasid_setup_first_level(struct intel_iommu *iommu, struct pasid_table *t,
 		return err;
 	pe->val[2] = (fs_pgd_phys & PE2_FSPTPTR_MASK) |
 		     (flags & PASID_FLAG_FL5LP ? FSPM_5LEVEL << PE2_FSPM_SHIFT : 0);
-	pe->val[1] = did | pwsnp(iommu);
+	pe->val[1] = did | pwsnp(iommu) |
+		     (flags & PASID_FLAG_PAGE_SNOOP ? PE1_PGSNP : 0);
 	pe->val[0] = (u64)iommu_widest_agaw(iommu) << PE0_AW_SHIFT |
 		     PGTT_FIRST_STAGE << PE0_PGTT_SHIFT;
 	return make_present(iommu, t, pe, pasid, did);
@@ -186,6 +195,36 @@ int pasid_setup_pass_through(struct intel_iommu *iommu, struct pasid_table *t,
 		     PGTT_PASS_THROUGH << PE0_PGTT_SHIFT;
 	pe->val[1] = FLPT_DEFAULT_DID | pwsnp(iommu);
 	return make_present(iommu, t, pe, pasid, FLPT_DEFAULT_DID);
+}
+
+/*
+ * intel_pasid_setup_page_snoop_control() (pasid.c, Linux 7.3.4): PGSNP
+ * (VT-d 9.6: requests snoop whatever their other attributes say; Reserved(0)
+ * without ECAP.SC) set in the live entry, the DID read back from it, then
+ * intel_pasid_flush_present() as VT-d's "Guidance to Software for
+ * Invalidations" asks for a changed present entry (6.5.3.3): the line,
+ * PASID-selective PASID-cache and whole-PASID IOTLB invalidation with
+ * that DID, whatever the caching mode, then the device-TLB for ATS
+ * devices (vtdtest's have none). All void, as in Linux.
+ */
+int pasid_setup_page_snoop_control(struct intel_iommu *iommu,
+				   struct pasid_table *t, u32 pasid)
+{
+	static const char fn[] = "intel_pasid_flush_present()";
+	struct pasid_entry *pe = pasid_get_entry(t, pasid, false);
+	u16 did;
+
+	if (!pe || !(pe->val[0] & PE0_P))
+		return -ENODEV;
+	pe->val[1] |= PE1_PGSNP;
+	did = pasid_did(pe);
+	flush_line(iommu, pe, sizeof(*pe));
+	print_entry(iommu, t, pasid, pe);
+	flush_unchecked(iommu, flush_pasid_cache(iommu, QI_PC_PASID, did, pasid),
+			fn);
+	flush_unchecked(iommu, flush_piotlb(iommu, QI_PIOTLB_PASID, did, pasid,
+					    0, 0, false), fn);
+	return 0;
 }
 
 /*
@@ -254,15 +293,17 @@ int pasid_setup_nested(struct intel_iommu *iommu, struct pasid_table *t,
 /*
  * intel_pasid_tear_down_entry(): clear P, flush the line, PASID-cache
  * (PASID selective, old DID), then the IOTLB the old type used, then zero
- * the entry.
+ * the entry. Linux's is void: every flush is made whatever the one before
+ * did, and the entry is cleared all the same (flush_unchecked()). -ENODEV
+ * when no entry is present (Linux warns and returns).
  */
 int pasid_tear_down_entry(struct intel_iommu *iommu, struct pasid_table *t,
 			  u32 pasid)
 {
+	static const char fn[] = "intel_pasid_tear_down_entry()";
 	struct pasid_entry *pe = pasid_get_entry(t, pasid, false);
 	u64 pgtt;
 	u16 did;
-	int ret;
 
 	if (!pe || !(pe->val[0] & PE0_P))
 		return -ENODEV;
@@ -272,13 +313,16 @@ int pasid_tear_down_entry(struct intel_iommu *iommu, struct pasid_table *t,
 	hw_wmb();
 	flush_line(iommu, pe, sizeof(*pe));
 	print_entry(iommu, t, pasid, pe);
-	ret = flush_pasid_cache(iommu, QI_PC_PASID, did, pasid);
-	if (!ret && (pgtt == PGTT_PASS_THROUGH || pgtt == PGTT_FIRST_STAGE))
-		ret = flush_piotlb(iommu, QI_PIOTLB_PASID, did, pasid, 0, 0, false);
-	else if (!ret)
-		ret = flush_iotlb(iommu, QI_IOTLB_DOMAIN, did, 0, 0, false);
+	flush_unchecked(iommu, flush_pasid_cache(iommu, QI_PC_PASID, did, pasid),
+			fn);
+	if (pgtt == PGTT_PASS_THROUGH || pgtt == PGTT_FIRST_STAGE)
+		flush_unchecked(iommu, flush_piotlb(iommu, QI_PIOTLB_PASID, did,
+						    pasid, 0, 0, false), fn);
+	else
+		flush_unchecked(iommu, flush_iotlb(iommu, QI_IOTLB_DOMAIN, did,
+						   0, 0, false), fn);
 	memset(pe, 0, sizeof(*pe));
 	flush_line(iommu, pe, sizeof(*pe));
 	print_entry(iommu, t, pasid, pe);
-	return ret;
+	return 0;
 }

@@ -25,6 +25,7 @@ struct pasid_table {
 
 /* PASID_FLAG_* of intel_pasid_setup_first_level(). */
 #define PASID_FLAG_FL5LP	BIT(1)
+#define PASID_FLAG_PAGE_SNOOP	BIT(2)	/* PGSNP: the domain forces snooping */
 
 /* iommu_hwpt_vtd_s1 flags (include/uapi/linux/iommufd.h). */
 #define IOMMU_VTD_S1_SRE	BIT(0)
@@ -60,7 +61,18 @@ int pasid_setup_pass_through(struct intel_iommu *iommu, struct pasid_table *t,
 			     u32 pasid);
 int pasid_setup_nested(struct intel_iommu *iommu, struct pasid_table *t,
 		       u32 pasid, const struct pasid_nested_cfg *cfg);
-/* Clears the entry and flushes in Linux's teardown order. */
+/*
+ * intel_pasid_setup_page_snoop_control(): PGSNP in the present entry for
+ * @pasid, then intel_pasid_flush_present()'s invalidations. -ENODEV when
+ * the entry is not present (Linux warns and returns).
+ */
+int pasid_setup_page_snoop_control(struct intel_iommu *iommu,
+				   struct pasid_table *t, u32 pasid);
+/*
+ * Clears the entry and flushes in Linux's teardown order; 0, or -ENODEV
+ * when no entry is present. Flush failures are flush_unchecked()'s, as
+ * the setups' are: those return 0 once the entry is present.
+ */
 int pasid_tear_down_entry(struct intel_iommu *iommu, struct pasid_table *t,
 			  u32 pasid);
 

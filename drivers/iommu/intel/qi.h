@@ -6,6 +6,7 @@
 #ifndef VTDTEST_INTEL_QI_H
 #define VTDTEST_INTEL_QI_H
 
+#include "drivers/iommu/intel/entry.h"
 #include "lib/types.h"
 
 struct intel_iommu;
@@ -61,6 +62,8 @@ struct qi_desc {
 #define QI_PDIOTLB_SID_SHIFT	16
 #define QI_PDIOTLB_QDEP_SHIFT	4
 #define QI_PDIOTLB_SIZE		BIT_ULL(11)
+#define QI_DEV_IOTLB_MAX_INVS	32	/* MIP 0 stands for 32 */
+#define QI_DEV_TLB_MASK_ALL	52U	/* 64 - VTD_PAGE_SHIFT: everything */
 
 /* 6.5.2.7: interrupt entry cache, G bit 4 (1: index-selective). */
 #define QI_IEC_INDEX		BIT_ULL(4)
@@ -161,28 +164,65 @@ static inline u64 qi_pfsid(u16 pfsid)
 	       (u64)(pfsid >> 4) << QI_PFSID_HI_SHIFT;
 }
 
-/* One page at @addr of the device behind @sid (physical function @pfsid). */
-static inline struct qi_desc qi_desc_dev_tlb(u16 sid, u16 pfsid, u8 qdep,
-					     u64 addr)
+/*
+ * qi_desc_dev_iotlb() (iommu.h, Linux 7.3.4): the device-TLB of @sid
+ * (physical function @pfsid) for 2^@mask pages from @addr. With a mask the
+ * address carries its size (6.5.2.5: S = 1, and the PCIe ATS invalidation
+ * encoding: the lowest 0 bit of ADDR above bit 11 says the size), so
+ * (1 << (12 + mask - 1)) - 1 is ORed into it: mask 52
+ * (MAX_AGAW_PFN_WIDTH, the callers' "everything") gives
+ * 0x7ffffffffffff000 | S. A queue depth of QI_DEV_IOTLB_MAX_INVS (32, what
+ * pci_ats_queue_depth() reports for an ATS field of 0) or more is sent as
+ * MIP 0, which 6.5.2.5 reads as 32. Linux's callers never pass a mask
+ * above 52; here one is taken as 52, where Linux would shift by 64.
+ */
+static inline struct qi_desc qi_desc_dev_tlb(u16 sid, u16 pfsid, u16 qdep,
+					     u64 addr, unsigned int mask)
 {
-	return (struct qi_desc){
-		.qw0 = QI_TYPE_DIOTLB | (u64)sid << QI_DIOTLB_SID_SHIFT |
-		       (u64)(qdep & 0x1f) << QI_DIOTLB_QDEP_SHIFT |
-		       qi_pfsid(pfsid),
-		.qw1 = addr & QI_ADDR_MASK,
-	};
+	struct qi_desc d = { .qw1 = addr & QI_ADDR_MASK };
+
+	if (mask) {
+		addr |= (1ULL << (VTD_PAGE_SHIFT + MIN(mask, QI_DEV_TLB_MASK_ALL) -
+				  1)) - 1;
+		d.qw1 = (addr & QI_ADDR_MASK) | QI_DIOTLB_SIZE;
+	}
+	if (qdep >= QI_DEV_IOTLB_MAX_INVS)
+		qdep = 0;
+	d.qw0 = QI_TYPE_DIOTLB | (u64)sid << QI_DIOTLB_SID_SHIFT |
+		(u64)(qdep & 0x1f) << QI_DIOTLB_QDEP_SHIFT | qi_pfsid(pfsid);
+	return d;
 }
 
-static inline struct qi_desc qi_desc_pdev_tlb(u16 sid, u16 pfsid, u8 qdep,
-					      u32 pasid, u64 addr)
+/*
+ * qi_desc_dev_iotlb_pasid() (iommu.h, Linux 7.3.4), 6.5.2.6: the
+ * device-TLB of @sid for @pasid, 2^@size_order pages from @addr. The order
+ * is bounded at 52 (64 - VTD_PAGE_SHIFT: bit 63 the lowest 0 of ADDR, a
+ * full flush); with an order, ADDR bits 12 + order - 2 .. 12 are set, bit
+ * 12 + order - 1 cleared, and S (bit 11 of qw1) set: order 52 at 0 gives
+ * 0x7ffffffffffff800. Linux warns about an address not aligned to the
+ * order and sends it anyway; the queue depth is masked to 5 bits, not
+ * clamped as in qi_desc_dev_tlb().
+ */
+static inline struct qi_desc qi_desc_pdev_tlb(u16 sid, u16 pfsid, u32 pasid,
+					      u16 qdep, u64 addr,
+					      unsigned int size_order)
 {
-	return (struct qi_desc){
+	struct qi_desc d = {
 		.qw0 = QI_TYPE_PDIOTLB | (u64)sid << QI_PDIOTLB_SID_SHIFT |
 		       (u64)(qdep & 0x1f) << QI_PDIOTLB_QDEP_SHIFT |
 		       ((u64)pasid << QI_PASID_SHIFT & QI_PASID_MASK) |
 		       qi_pfsid(pfsid),
 		.qw1 = addr & QI_ADDR_MASK,
 	};
+
+	size_order = MIN(size_order, QI_DEV_TLB_MASK_ALL);
+	if (size_order) {
+		d.qw1 |= GENMASK_ULL(size_order + VTD_PAGE_SHIFT - 1,
+				     VTD_PAGE_SHIFT);
+		d.qw1 &= ~BIT_ULL(VTD_PAGE_SHIFT + size_order - 1);
+		d.qw1 |= QI_PDIOTLB_SIZE;
+	}
+	return d;
 }
 
 static inline struct qi_desc qi_desc_wait(u32 data, u64 status_phys)
