@@ -175,4 +175,6 @@ void screen_show_result(bool pass)
 	if (untested[0])
 		draw_line(&sc, text);
 	runner_summary(draw, &sc);
+	if (sc.in_failures && sc.cut)
+		draw_more(&sc);
 }

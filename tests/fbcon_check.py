@@ -166,6 +166,8 @@ def expected_rows(note, summary, cols, nrows):
             budget -= n
         rows += wrap(line, cols)
         shown += 1
+    if in_failures and cut:
+        rows += wrap(f"and {total - shown} more failing case(s)", cols)
     return rows[:nrows], shown, total
 
 
