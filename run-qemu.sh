@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run-qemu.sh: build vtdtest and boot it under QEMU with OVMF and intel-iommu.
 #
-#   ./run-qemu.sh                     the default configuration (sm-ss)
+#   ./run-qemu.sh                     the default configuration (nested)
 #   ./run-qemu.sh --list              the configurations
 #   ./run-qemu.sh --config NAME ...   these configurations (repeatable)
 #   ./run-qemu.sh --all               every configuration
@@ -15,41 +15,65 @@
 #   ./run-qemu.sh --no-debug-exit     no isa-debug-exit: on_finish ends the run
 #   ./run-qemu.sh --display           a VGA device: OVMF's GOP shows the verdict
 #   ./run-qemu.sh --log NAME          one configuration, logged as NAME
+#   ./run-qemu.sh --icount on|off     override the configuration's -icount
+#   ./run-qemu.sh --image FILE        boot FILE instead of build/vtdtest.img
 #   ./run-qemu.sh -- QEMU-ARGS...     appended to the QEMU command line
 #
 # Exit: 0 all passed, 1 a test failed, 2 no verdict (build error, QEMU
 # error, timeout, crash). Serial logs land in build/logs/<config>.log, or
-# build/logs/NAME.log with --log.
+# build/logs/NAME.log with --log; QEMU's stderr next to it (.log.qemu).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")" && pwd)
 build=$top/build
 ovmf=/usr/share/qemu/OVMF.fd
-default_config=sm-ss
+default_config=nested
 verdict_re='^vtdtest: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped'
 
-# name|intel-iommu properties ("-" for no IOMMU)|what it offers
+# name|intel-iommu properties ("-" for no IOMMU)|devices|clock|what it offers
+#
 # Configurations whose properties name x-nested need the project's
 # patched QEMU (qemu/build.sh); the others run Debian's unmodified binary.
+# The default is nested: it is what vtdtest exists for, and its patched
+# edu makes it the quickest to run.
+#
+# Devices, in bus order: edu (one per word), nvme (on pcie.0), nvme-rp (an
+# NVMe behind a PCIe root port, on bus 1), xhci. An NVMe's disk is a
+# per-run copy of build/nvme.img, which must be unchanged after the run.
+#
+# Clock: icount where stock edu's artificial 100 ms DMA delay needs it
+# (-icount sleep=off skips the delay while the vCPU halts); real
+# everywhere else, because icount slows TCG, OVMF's boot above all.
 configs=(
-	"none|-|q35 and edu without an IOMMU: no DMAR, the VT-d suites skip"
-	"legacy39|aw-bits=39|legacy mode, 39-bit guest address width"
-	"legacy48|aw-bits=48|legacy mode, 48-bit guest address width"
-	"sm-ss|x-scalable-mode=on,aw-bits=48|scalable mode, second-stage translation"
-	"sm-fs|x-scalable-mode=on,x-flts=on,aw-bits=48|scalable mode, first-stage translation"
-	"sm-fs-pasid|x-scalable-mode=on,x-flts=on,x-pasid-mode=on,aw-bits=48|first-stage with ECAP.PASID"
-	"sm-cm|x-scalable-mode=on,caching-mode=on,device-iotlb=on,aw-bits=48|scalable mode with caching mode and ECAP.DT"
-	"nested|x-scalable-mode=on,x-nested=on,aw-bits=48|first- and second-stage and nesting (PGTT 3), PASID-tagged edu DMA (patched QEMU)"
+	"none|-|edu edu|real|q35 and edu without an IOMMU: no DMAR, the VT-d suites skip"
+	"legacy39|aw-bits=39|edu edu|icount|legacy mode, 39-bit guest address width"
+	"legacy48|aw-bits=48|edu edu|icount|legacy mode, 48-bit guest address width"
+	"sm-ss|x-scalable-mode=on,aw-bits=48|edu edu|icount|scalable mode, second-stage translation"
+	"sm-fs|x-scalable-mode=on,x-flts=on,aw-bits=48|edu edu|icount|scalable mode, first-stage translation"
+	"sm-fs-pasid|x-scalable-mode=on,x-flts=on,x-pasid-mode=on,aw-bits=48|edu edu|icount|first-stage with ECAP.PASID"
+	"sm-cm|x-scalable-mode=on,caching-mode=on,device-iotlb=on,aw-bits=48|edu edu|icount|scalable mode with caching mode and ECAP.DT"
+	"nested|x-scalable-mode=on,x-nested=on,aw-bits=48|edu edu|real|first- and second-stage and nesting (PGTT 3), PASID-tagged edu DMA (patched QEMU)"
+	"nvme|x-scalable-mode=on,aw-bits=48|nvme|real|scalable second stage, DMA by an NVMe controller (no edu)"
+	"nvme-rp|x-scalable-mode=on,aw-bits=48|nvme-rp|real|an NVMe behind a PCIe root port: requester id on bus 1"
+	"xhci|aw-bits=48|xhci|real|legacy mode, 48-bit, DMA by an xHCI controller (no edu)"
 )
-# edu's DMA takes 100 ms of virtual time; the patched edu can be quicker.
-patched_edu_delay_ns=100000
+# Stock edu's DMA takes 100 ms of virtual time; the patched edu's is set.
+patched_edu_delay_ns=10000
+icount_args=(-icount shift=auto,sleep=off)
+# The NVMe disk: 1 MiB where 32-bit little-endian word i is
+# 0x4e560000 | (i & 0xffff) ("NV" and the word's index).
+nvme_img=$build/nvme.img
+nvme_img_mib=1
 
 die() { printf 'run-qemu.sh: %s\n' "$*" >&2; exit 2; }
 
-config_field() {	# NAME FIELD(2|3)
+# Sets c_props, c_devices, c_clock and c_what of configuration NAME.
+config() {	# NAME
 	local c
 	for c in "${configs[@]}"; do
-		[ "${c%%|*}" = "$1" ] && { cut -d'|' -f"$2" <<<"$c"; return 0; }
+		[ "${c%%|*}" = "$1" ] || continue
+		IFS='|' read -r _ c_props c_devices c_clock c_what <<<"$c"
+		return 0
 	done
 	return 1
 }
@@ -57,17 +81,18 @@ config_field() {	# NAME FIELD(2|3)
 list_configs() {
 	local c
 	for c in "${configs[@]}"; do
-		printf '%-12s %s\n' "${c%%|*}" "$(cut -d'|' -f3 <<<"$c")"
+		config "${c%%|*}"
+		printf '%-12s %-7s %s\n' "${c%%|*}" "$c_clock" "$c_what"
 	done
 }
 
 selected=() tests="" sets=() qemu="" timeout=120 jobs=1 extra=()
-junit="" usb=0 debug_exit=1 display=0 log_label=""
+junit="" usb=0 debug_exit=1 display=0 log_label="" icount="" image=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--list) list_configs; exit 0 ;;
 	--config) [ $# -ge 2 ] || die "--config needs a name"
-		config_field "$2" 2 >/dev/null || die "unknown configuration '$2' (see --list)"
+		config "$2" || die "unknown configuration '$2' (see --list)"
 		selected+=("$2"); shift ;;
 	--all) for c in "${configs[@]}"; do selected+=("${c%%|*}"); done ;;
 	--tests) [ $# -ge 2 ] || die "--tests needs a pattern"; tests=$2; shift ;;
@@ -80,14 +105,20 @@ while [ $# -gt 0 ]; do
 	--no-debug-exit) debug_exit=0 ;;
 	--display) display=1 ;;
 	--log) [[ ${2:-} =~ ^[A-Za-z0-9_.+-]+$ ]] || die "--log needs a name"; log_label=$2; shift ;;
+	--icount) [[ ${2:-} =~ ^(on|off)$ ]] || die "--icount needs on or off"; icount=$2; shift ;;
+	--image) [ -r "${2:-}" ] || die "--image needs a readable file"
+		image=$(realpath "$2"); shift ;;
 	--) shift; extra=("$@"); break ;;
-	-h|--help) sed -n '2,23s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,26s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) die "unknown option '$1' (see --help)" ;;
 	esac
 	shift
 done
 [ ${#selected[@]} -gt 0 ] || selected=("$default_config")
 [ -z "$log_label" ] || [ ${#selected[@]} -eq 1 ] || die "--log takes one configuration"
+if [ -n "$image" ] && { [ -n "$tests" ] || [ ${#sets[@]} -gt 0 ]; }; then
+	die "--tests and --set write vtdtest's image: not with --image"
+fi
 
 # The name a configuration's log, result and JUnit input go by.
 label_of() {	# CONFIG
@@ -100,23 +131,40 @@ if [ "$debug_exit" = 0 ]; then
 	esac
 fi
 
-"$top/scripts/install-deps.sh" build qemu || die "installing dependencies failed"
-make -s -C "$top" all >&2 || die "build failed"
-stock_qemu=$qemu patched_qemu=$qemu
-[ -n "$stock_qemu" ] || stock_qemu=$(command -v qemu-system-x86_64) || die "no qemu-system-x86_64"
-[ -x "$stock_qemu" ] || die "QEMU '$stock_qemu' is not executable"
-
 needs_patched() {	# CONFIG
-	[[ $(config_field "$1" 2) == *x-nested* ]]
+	config "$1" && [[ $c_props == *x-nested* ]]
 }
 
-# Built (or found in the cache) once, before any configuration runs.
+need_stock=0 need_patched=0
 for name in "${selected[@]}"; do
-	if needs_patched "$name" && [ -z "$patched_qemu" ]; then
-		patched_qemu=$("$top/qemu/build.sh") || die "building the patched QEMU failed (qemu/build.sh)"
-	fi
+	if needs_patched "$name"; then need_patched=1; else need_stock=1; fi
 done
+
+# Installs and builds only what is missing: with the image up to date, the
+# build's packages are not needed, and the patched configurations need
+# Debian's QEMU for nothing but OVMF.
+if ! make -q --no-print-directory -C "$top" all 2>/dev/null; then
+	"$top/scripts/install-deps.sh" build || die "installing dependencies failed"
+	make -s -C "$top" all >&2 || die "build failed"
+fi
+if [ "$need_stock" = 1 ] || [ ! -r "$ovmf" ]; then
+	"$top/scripts/install-deps.sh" qemu || die "installing dependencies failed"
+fi
 [ -r "$ovmf" ] || die "no OVMF at $ovmf (Debian package ovmf)"
+
+stock_qemu=$qemu patched_qemu=$qemu
+if [ "$need_stock" = 1 ] && [ -z "$stock_qemu" ]; then
+	stock_qemu=$(command -v qemu-system-x86_64) || die "no qemu-system-x86_64"
+fi
+# Built once per machine (minutes, with progress on stderr), then found
+# in the cache. Never replaced by a QEMU where nesting would skip.
+if [ "$need_patched" = 1 ] && [ -z "$patched_qemu" ]; then
+	patched_qemu=$("$top/qemu/build.sh") ||
+		die "building the project's QEMU failed (qemu/build.sh, output above); nested needs it, so nothing ran"
+fi
+for b in "$stock_qemu" "$patched_qemu"; do
+	[ -z "$b" ] || [ -x "$b" ] || die "QEMU '$b' is not executable"
+done
 mkdir -p "$build/logs" "$build/run"
 trap 'rm -f "$build"/run/*."$$".img "$build"/run/*."$$".cfg' EXIT
 
@@ -125,7 +173,7 @@ trap 'rm -f "$build"/run/*."$$".img "$build"/run/*."$$".cfg' EXIT
 run_image() {	# CONFIG
 	local img=$build/run/$1.$$.img cfg=$build/run/$1.$$.cfg s
 	if [ -z "$tests" ] && [ ${#sets[@]} -eq 0 ]; then
-		echo "$build/vtdtest.img"
+		echo "${image:-$build/vtdtest.img}"
 		return
 	fi
 	cp "$top/boot/vtdtest.cfg" "$cfg"
@@ -137,30 +185,60 @@ run_image() {	# CONFIG
 	echo "$img"
 }
 
-qemu_args() {	# CONFIG IMAGE
-	local props edu=edu,dma_mask=0xffffffffffffffff
-	props=$(config_field "$1" 2)
-	if needs_patched "$1"; then
-		binary=$patched_qemu
-		edu="$edu,dma_delay_ns=$patched_edu_delay_ns"
-	else
-		binary=$stock_qemu
-	fi
-	# icount with sleep=off: while the vCPU halts for a DMA completion,
-	# virtual time jumps to the next timer, so edu's delay costs nothing.
-	args=(-M q35 -accel tcg -icount shift=auto,sleep=off -m 512
+# The NVMe disk's contents, generated once (see nvme_img above).
+make_nvme_img() {
+	[ -s "$nvme_img" ] && return 0
+	python3 -c 'import struct, sys
+words = int(sys.argv[2]) << 18
+with open(sys.argv[1], "wb") as f:
+    f.write(struct.pack("<%dI" % words,
+                        *(0x4e560000 | (i & 0xffff) for i in range(words))))
+' "$nvme_img.$$" "$nvme_img_mib" &&
+		mv -f "$nvme_img.$$" "$nvme_img"
+}
+
+# Sets binary and args, the QEMU command line of CONFIG booting IMAGE,
+# with DISK as the NVMe's disk.
+qemu_args() {	# CONFIG IMAGE DISK
+	local edu=edu,dma_mask=0xffffffffffffffff dev
+	local nvme_drive=(-drive "if=none,id=nvm0,file=$3,format=raw")
+	local nvme=nvme,serial=vtdtest0,drive=nvm0
+	config "$1"
+	# +pdpe1gb: with 1 GiB pages OVMF maps memory a second faster.
+	args=(-M q35 -accel tcg -cpu qemu64,+pdpe1gb -m 512
 	      -nodefaults -display none -no-reboot
 	      -L /usr/share/qemu -bios "$ovmf"
 	      -drive "if=none,id=disk,file=$2,format=raw,snapshot=on")
+	if needs_patched "$1"; then
+		binary=$patched_qemu
+		edu="$edu,dma_delay_ns=$patched_edu_delay_ns"
+		# Our build only (qemu/patches 0007): OVMF sees no TPM at
+		# once instead of waiting 1.7 s for one.
+		[ -n "$qemu" ] || args+=(-global ICH9-LPC.x-tpm-unclaimed=on)
+	else
+		binary=$stock_qemu
+	fi
+	case ${icount:-$c_clock} in on|icount) args+=("${icount_args[@]}") ;; esac
 	[ "$usb" = 1 ] || args+=(-device ide-hd,drive=disk,bus=ide.0,bootindex=0)
 	[ "$debug_exit" = 0 ] || args+=(-device isa-debug-exit,iobase=0xf4,iosize=0x04)
 	# intel-iommu must come before the PCI devices it translates for.
-	[ "$props" = "-" ] || args+=(-device "intel-iommu,$props")
-	# Two edu devices: DMA from two requester ids into two domains.
-	args+=(-device "$edu" -device "$edu")
-	# After the edus, so that they keep their requester ids.
-	[ "$usb" = 0 ] || args+=(-device qemu-xhci,id=xhci
-		-device usb-storage,bus=xhci.0,drive=disk,bootindex=0)
+	[ "$c_props" = "-" ] || args+=(-device "intel-iommu,$c_props")
+	for dev in $c_devices; do
+		case $dev in
+		# Two edus: DMA from two requester ids into two domains.
+		edu) args+=(-device "$edu") ;;
+		nvme) args+=("${nvme_drive[@]}" -device "$nvme") ;;
+		nvme-rp) args+=(-device pcie-root-port,id=rp0,bus=pcie.0,chassis=1,slot=1
+				"${nvme_drive[@]}" -device "$nvme,bus=rp0") ;;
+		xhci) args+=(-device qemu-xhci,id=xhci) ;;
+		esac
+	done
+	# After the configuration's devices, so that they keep their
+	# requester ids; on the configuration's xHCI if it has one.
+	if [ "$usb" = 1 ]; then
+		[[ " $c_devices " == *" xhci "* ]] || args+=(-device qemu-xhci,id=xhci)
+		args+=(-device usb-storage,bus=xhci.0,drive=disk,bootindex=0)
+	fi
 	# Still -display none: the screen is read with QMP screendump.
 	[ "$display" = 0 ] || args+=(-device VGA)
 	args+=("${extra[@]}")
@@ -176,6 +254,19 @@ ktap_filter() {
 judge() {	# RC VERDICT LOG
 	local rc=$1 verdict=$2 log=$3 last
 	why=""
+	# Without KTAP QEMU's status means nothing: it exits 1 when it
+	# refuses its command line, as isa-debug-exit does on success.
+	if ! grep -q 'KTAP version 1' "$log"; then
+		case $rc in
+		124|137) why="timed out after ${timeout}s without any KTAP" ;;
+		*) if [ -s "$log" ]; then
+			why="no KTAP on the serial port (QEMU exited with $rc): vtdtest did not run, or reported elsewhere"
+		   else
+			why="QEMU did not start the firmware (QEMU exited with $rc)"
+		   fi ;;
+		esac
+		return 2
+	fi
 	if [ "$debug_exit" = 1 ]; then
 		# isa-debug-exit: QEMU exits with (code << 1) | 1.
 		case $rc in
@@ -210,13 +301,18 @@ judge() {	# RC VERDICT LOG
 
 # Runs one configuration; its verdict (0, 1, 2) is the return value.
 run_config() {	# CONFIG STREAM(0|1)
-	local name=$1 stream=$2 label log img rc verdict start ret why
+	local name=$1 stream=$2 label log img disk="" diff rc verdict start ret why
 	label=$(label_of "$name")
 	log=$build/logs/$label.log
-	rm -f "$build/logs/$label.result"
+	rm -f "$build/logs/$label.result" "$build/logs/$label-nvme.img"
 	: >"$log"
 	img=$(run_image "$name") || return 2
-	qemu_args "$name" "$img"
+	config "$name"
+	if [[ " $c_devices " == *" nvme"* ]]; then
+		disk=$build/run/$label-nvme.$$.img
+		cp "$nvme_img" "$disk" || return 2
+	fi
+	qemu_args "$name" "$img" "$disk"
 	start=$EPOCHREALTIME
 	if [ "$stream" = 1 ]; then
 		timeout --foreground -k 5 "$timeout" "$binary" "${args[@]}" \
@@ -231,17 +327,36 @@ run_config() {	# CONFIG STREAM(0|1)
 	verdict=$(tr -d '\r' <"$log" | grep -E "$verdict_re" | tail -n 1)
 	judge "$rc" "$verdict" "$log"
 	ret=$?
+	# vtdtest must never write a disk: the NVMe's must be as generated.
+	if [ -n "$disk" ] && ! diff=$(cmp "$nvme_img" "$disk" 2>&1); then
+		cp "$disk" "$build/logs/$label-nvme.img"
+		[[ $diff =~ byte\ ([0-9]+) ]] &&
+			diff="first change at byte offset $((BASH_REMATCH[1] - 1))"
+		why="the NVMe disk was written (vtdtest must never write a disk): ${diff##*: }; kept as build/logs/$label-nvme.img${why:+; $why}"
+		[ "$ret" -eq 2 ] || { ret=1; echo "run-qemu.sh: $name: $why" >&2; }
+	fi
 	# name, verdict line, seconds, exit code, why there is no verdict
 	printf '%s\t%s\t%s\t%s\t%s\n' "$name" "${verdict:-no verdict}" \
 		"$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')" \
 		"$ret" "$why" >"$build/logs/$label.result"
 	[ "$ret" -eq 2 ] || return "$ret"
 	echo "run-qemu.sh: $name: $why" >&2
-	[[ $why == QEMU* ]] && [ -s "$log.qemu" ] && cat "$log.qemu" >&2
-	echo "run-qemu.sh: last lines of $log:" >&2
-	tail -n 20 "$log" | tr -d '\r' | sed 's/^/    /' >&2
+	if [ -s "$log.qemu" ]; then
+		echo "run-qemu.sh: QEMU said:" >&2
+		sed 's/^/    /' "$log.qemu" >&2
+	fi
+	if [ -s "$log" ]; then
+		echo "run-qemu.sh: last lines of $log:" >&2
+		tail -n 20 "$log" | tr -d '\r' | sed 's/^/    /' >&2
+	fi
 	return 2
 }
+
+for name in "${selected[@]}"; do
+	config "$name"
+	[[ " $c_devices " != *" nvme"* ]] || make_nvme_img ||
+		die "cannot write the NVMe disk $nvme_img"
+done
 
 worst=0
 record() {	# VERDICT

@@ -139,11 +139,16 @@ bool lapic_halt_until(bool (*done)(void *arg), void *arg, u64 timeout_us)
 			cpu_relax();
 		return ok;
 	}
-	timer_oneshot(timeout_us);
 	for (;;) {
 		irq_disable();
 		if ((ok = done(arg)) || deadline_passed(deadline))
 			break;
+		/*
+		 * Armed before every halt for the time left: the timer's rate
+		 * is measured, and a timer that ran out before the deadline
+		 * would leave the next halt with nothing to end it.
+		 */
+		timer_oneshot(deadline_left_us(deadline));
 		/* sti;hlt: an interrupt after the check still ends the halt. */
 		safe_halt();
 	}

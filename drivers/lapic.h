@@ -19,6 +19,10 @@ u64 lapic_timer_hz(void);
  * only while halted; a one-shot timer bounds every sleep. Returns whether
  * @done held. Under QEMU with -icount sleep=off a halted wait costs no
  * wall time.
+ *
+ * @done must read the device's own completion status. An interrupt only
+ * ends a halt: it may be the late one of an earlier request, whose
+ * completion was read before its interrupt could be taken.
  */
 bool lapic_halt_until(bool (*done)(void *arg), void *arg, u64 timeout_us);
 

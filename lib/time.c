@@ -121,6 +121,13 @@ bool deadline_passed(u64 deadline)
 	return (s64)(rdtsc() - deadline) >= 0;
 }
 
+u64 deadline_left_us(u64 deadline)
+{
+	s64 left = (s64)(deadline - rdtsc());
+
+	return left > 0 ? (u64)left / (cal.tsc_hz / 1000000ULL) : 0;
+}
+
 void udelay(u64 us)
 {
 	u64 dl = deadline_after_us(us);

@@ -36,5 +36,7 @@ void udelay(u64 us);
 /* An absolute deadline in TSC ticks, @us from now. */
 u64 deadline_after_us(u64 us);
 bool deadline_passed(u64 deadline);
+/* Microseconds until @deadline, 0 once it passed. */
+u64 deadline_left_us(u64 deadline);
 
 #endif /* VTDTEST_LIB_TIME_H */

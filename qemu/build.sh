@@ -4,7 +4,9 @@
 # (intel-iommu x-nested, edu PASID DMA; see qemu/README.md).
 #
 # Prints the absolute path of the binary on stdout; everything else goes
-# to stderr.  Exits nonzero with a message on any failure.
+# to stderr: each step as it starts, and while a step runs its elapsed
+# time (and ninja's count) every 15 s, or every second on a terminal.
+# Exits nonzero with a message on any failure.
 #
 # The result is cached under ${VTDTEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vtdtest}/qemu,
 # keyed by the source package version and the hashes of the patches and of
@@ -30,11 +32,48 @@ firmwarepath=/usr/share/qemu:/usr/share/seabios:/usr/lib/ipxe/qemu
 log() { printf 'qemu/build.sh: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
+# The steps of a build, for "[N/6] step" lines.
+steps=6 step=0 build_start=$SECONDS
+elapsed() {	# SECONDS
+	printf '%d:%02d' $(($1 / 60)) $(($1 % 60))
+}
+begin_step() {	# WHAT
+	step=$((step + 1))
+	log "[$step/$steps] $* ($(elapsed $((SECONDS - build_start))) so far)"
+}
+
+# Runs COMMAND with its output in LOG. Until it ends, says how long it has
+# run, and ninja's progress, every 15 s (every second, on one line, on a
+# terminal), so that a build of minutes never looks like a hang.
+run_logged() {	# LOG COMMAND...
+	local out=$1 pid t0=$SECONDS last=$SECONDS every=15 rc n
+	shift
+	[ -t 2 ] && every=1
+	"$@" >"$out" 2>&1 &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 1
+		[ $((SECONDS - last)) -ge "$every" ] || continue
+		last=$SECONDS
+		n=$(grep -o '^\[[0-9]*/[0-9]*\]' "$out" | tail -n 1)
+		n=${n:+, ninja ${n//[][]/}}
+		if [ "$every" = 1 ]; then
+			printf '\rqemu/build.sh:   ... %s%s ' "$(elapsed $((SECONDS - t0)))" "$n" >&2
+		else
+			log "  ... $(elapsed $((SECONDS - t0)))$n"
+		fi
+	done
+	wait "$pid"
+	rc=$?
+	[ "$every" = 15 ] || printf '\r\033[K' >&2
+	return "$rc"
+}
+
 rebuild=
 for arg in "$@"; do
 	case $arg in
 	--rebuild) rebuild=1 ;;
-	-h|--help) sed -n '2,21s/^# \{0,1\}//p' "$0" >&2; exit 0 ;;
+	-h|--help) sed -n '2,23s/^# \{0,1\}//p' "$0" >&2; exit 0 ;;
 	*) die "unknown argument '$arg' (usage: qemu/build.sh [--rebuild])" ;;
 	esac
 done
@@ -64,6 +103,7 @@ if [ -z "$rebuild" ]; then
 		[ -x "$d/bin/qemu-system-x86_64" ] && found=$d
 	done
 	if [ -n "$found" ]; then
+		touch "$found" 2>/dev/null || true	# last used, for the cleanup
 		printf '%s\n' "$found/bin/qemu-system-x86_64"
 		exit 0
 	fi
@@ -97,7 +137,10 @@ source_dsc() {
 
 mkdir -p "$qcache" || die "cannot create cache directory $qcache"
 exec 9>"$qcache/.lock"
-flock 9 || die "cannot lock $qcache/.lock"
+if ! flock -n 9; then
+	log "another qemu/build.sh is building; waiting for it"
+	flock 9 || die "cannot lock $qcache/.lock"
+fi
 
 # Another run may have finished the same build while this one waited.
 if [ -z "$rebuild" ]; then
@@ -112,6 +155,8 @@ fi
 # Leftovers of interrupted builds (the lock says none is running).
 rm -rf "$qcache"/tmp.*
 
+log "building QEMU with vtdtest's patches: once per machine, about 4 to 6 minutes on 2 cores; later runs find it in $qcache"
+begin_step "installing the packages the build needs"
 install_deps
 add_suite "$src_suite-src" deb-src "$src_suite"
 dsc=$(source_dsc || true)
@@ -124,14 +169,13 @@ version=${dsc#qemu_}
 version=${version%.dsc}
 key=qemu-$version-$hash
 final=$qcache/$key
-log "building $key (QEMU source $version from $src_suite)"
-
 start=$SECONDS
 tmp=$(mktemp -d "$qcache/tmp.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 
-(cd "$tmp" && apt-get source -qq "qemu/$src_suite") >"$tmp/fetch.log" 2>&1 || {
+begin_step "fetching the QEMU source $version from $src_suite (build $key)"
+(cd "$tmp" && run_logged "$tmp/fetch.log" apt-get source -qq "qemu/$src_suite") || {
 	tail -n 20 "$tmp/fetch.log" >&2
 	die "apt-get source qemu/$src_suite failed"
 }
@@ -139,15 +183,16 @@ srcdir=$(find "$tmp" -mindepth 1 -maxdepth 1 -type d -name 'qemu-*' | head -n 1)
 [ -n "$srcdir" ] && [ -f "$srcdir/configure" ] ||
 	die "no unpacked QEMU source in $tmp"
 
+begin_step "applying ${#patches[@]} patches"
 for p in "${patches[@]}"; do
-	log "applying ${p##*/}"
+	log "  ${p##*/}"
 	patch -d "$srcdir" -p1 --batch --forward --quiet <"$p" >&2 ||
 		die "patch ${p##*/} does not apply to QEMU $version"
 done
 
 mkdir "$tmp/build"
-log "configuring"
-(cd "$tmp/build" && "$srcdir/configure" \
+begin_step "configuring"
+(cd "$tmp/build" && run_logged "$tmp/configure.log" "$srcdir/configure" \
 	--target-list=x86_64-softmmu \
 	--without-default-features \
 	--enable-tcg \
@@ -158,14 +203,14 @@ log "configuring"
 	--disable-install-blobs \
 	--disable-relocatable \
 	--python=/usr/bin/python3 \
-	--firmwarepath="$firmwarepath") >"$tmp/configure.log" 2>&1 || {
+	--firmwarepath="$firmwarepath") || {
 	tail -n 30 "$tmp/configure.log" >&2
 	die "configure failed (log above)"
 }
 
-log "compiling with $(nproc) jobs (about 3 minutes on 2 cores)"
-ninja -C "$tmp/build" -j "$(nproc)" qemu-system-x86_64 \
-	tests/qtest/intel-iommu-test >"$tmp/ninja.log" 2>&1 || {
+begin_step "compiling with $(nproc) jobs (about 3 to 5 minutes on 2 cores)"
+run_logged "$tmp/ninja.log" ninja -C "$tmp/build" -j "$(nproc)" \
+	qemu-system-x86_64 tests/qtest/intel-iommu-test tests/qtest/q35-test || {
 	grep -E -B2 -A8 'error|FAILED' "$tmp/ninja.log" | tail -n 40 >&2
 	die "compile failed (errors above)"
 }
@@ -176,15 +221,20 @@ ninja -C "$tmp/build" -j "$(nproc)" qemu-system-x86_64 \
 mkdir -p "$tmp/out/bin"
 cp "$tmp/build/qemu-system-x86_64" "$tmp/out/bin/"
 
-# The binary enters the cache only if QEMU's intel-iommu qtest passes
-# (it covers x-nested and edu's PASID DMA, see patches/0006).  The qtest
-# runs the copy: next to the build tree's qemu-bundle QEMU would look for
-# firmware inside it instead of the configured firmware path.
-log "running the intel-iommu qtest"
-(cd "$tmp/build" && QTEST_QEMU_BINARY="$tmp/out/bin/qemu-system-x86_64" \
-	timeout 300 tests/qtest/intel-iommu-test --tap) >"$tmp/qtest.log" 2>&1 || {
+# The binary enters the cache only if QEMU's qtests of the patches pass:
+# intel-iommu (x-nested and edu's PASID DMA, patches/0006) and q35's
+# tpm-unclaimed (patches/0007).  They run the copy: next to the build
+# tree's qemu-bundle QEMU would look for firmware inside it instead of
+# the configured firmware path.
+qtests() {
+	export QTEST_QEMU_BINARY="$tmp/out/bin/qemu-system-x86_64"
+	timeout 300 tests/qtest/intel-iommu-test --tap &&
+		timeout 60 tests/qtest/q35-test --tap -p /x86_64/q35/tpm-unclaimed
+}
+begin_step "running QEMU's qtests of the patches"
+(cd "$tmp/build" && run_logged "$tmp/qtest.log" qtests) || {
 	grep -v '^# starting QEMU' "$tmp/qtest.log" | tail -n 30 >&2
-	die "the intel-iommu qtest failed (output above)"
+	die "a qtest failed (output above)"
 }
 grep -E '^(ok|not ok) ' "$tmp/qtest.log" | sed 's/^/  qtest: /' >&2
 {
@@ -197,9 +247,11 @@ grep -E '^(ok|not ok) ' "$tmp/qtest.log" | sed 's/^/  qtest: /' >&2
 
 rm -rf "$final"
 mv -T "$tmp/out" "$final" || die "cannot move the build into $final"
-# Older builds are of no further use.
-for d in "$qcache"/qemu-*; do
-	[ "$d" = "$final" ] || rm -rf "$d"
+# Older builds go, but the last few used stay: worktrees of several
+# branches on one machine would otherwise rebuild each other's away.
+keep=4
+ls -1dt "$qcache"/qemu-* | tail -n +$((keep + 1)) | while read -r d; do
+	rm -rf "$d"
 done
 log "built in $((SECONDS - start)) s"
 printf '%s\n' "$final/bin/qemu-system-x86_64"

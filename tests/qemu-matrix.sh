@@ -7,12 +7,16 @@
 #    end in its named failing dmar cases and exit 1, not hang, crash or
 #    pass), a mapping broken on purpose, which must show the walker's
 #    trace, and a CPU exception, which must print its report, close the
-#    KTAP document and exit 2.
+#    KTAP document and exit 2. A configuration QEMU refuses must exit 2
+#    with QEMU's own error, and an NVMe disk written during a run (by a
+#    stand-in for QEMU that writes it first) must make the run fail.
 # 3. Other ways in and out, each of which must pass: the default
 #    configuration booted from usb-storage on qemu-xhci, and runs without
 #    isa-debug-exit where on_finish=poweroff (ACPI S5) or on_finish=reset
 #    (FADT reset register, with -no-reboot) must make QEMU exit by itself
-#    with the verdict as the log's last line.
+#    with the verdict as the log's last line; and nested without icount
+#    on the DMA suites, repeated, where a late completion interrupt once
+#    made the next DMA look lost.
 # 4. The console chosen by an ACPI SPCR table (-acpitable) naming COM2, a
 #    second UART: the KTAP must go there and pass, so run-qemu.sh, which
 #    reads COM1, finds no verdict; with console=com1 in vtdtest.cfg (an
@@ -30,7 +34,22 @@ fixtures=$top/build/fixtures/dmar
 spcr=$top/build/fixtures/spcr
 unit_totals=${1:-}	# "P F" from the unit tests, optional
 
-# label|config|run-qemu.sh arguments|exit|the cases that fail, all of them|a line the log must hold
+# A stand-in for QEMU that changes a byte of the NVMe disk, then runs QEMU.
+write_disk_qemu=$top/build/run/write-disk-qemu.sh
+mkdir -p "$top/build/run"
+cat >"$write_disk_qemu" <<'EOF'
+#!/bin/sh
+for a in "$@"; do
+	case $a in *id=nvm0,file=*)
+		f=${a#*file=}; f=${f%%,*}
+		printf 'X' | dd of="$f" bs=1 seek=4096 conv=notrunc status=none ;;
+	esac
+done
+exec qemu-system-x86_64 "$@"
+EOF
+chmod +x "$write_disk_qemu"
+
+# label|config|run-qemu.sh arguments|exit|the cases that fail, all of them|a line the log or run-qemu.sh's stderr must hold
 # (No unit answers at the malformed tables' DRHD under none: drhd_registers.)
 expect_fail=(
 	"dmar-haw-zero|none|--tests dmar -- -acpitable file=$fixtures/haw_zero.aml|1|host_address_width drhd_registers|"
@@ -39,6 +58,8 @@ expect_fail=(
 	"dmar-andd|none|--tests dmar -- -acpitable file=$fixtures/andd_missing.aml|1|drhd_registers andd|"
 	"break-mapping|legacy48|--tests legacy.single_page --set inject=break_mapping|1|single_page|# walk  5 ss-L1 "
 	"crash|none|--tests boot --set inject=exception|2|exception_path local_interrupt|# EXCEPTION vector 6 (#UD invalid opcode)"
+	"qemu-refuses|none|-- -device intel-iommu,x-scalable-mode=on,x-flts=on,aw-bits=39|2||supported value for aw-bits is: 48"
+	"nvme-written|nvme|--tests boot --qemu $write_disk_qemu|1||the NVMe disk was written"
 )
 # The same fields; no case may fail.
 boot_paths=(
@@ -46,6 +67,7 @@ boot_paths=(
 	"poweroff|sm-ss|--no-debug-exit --tests boot --set on_finish=poweroff|0||"
 	"reset|sm-ss|--no-debug-exit --tests boot --set on_finish=reset|0||"
 	"preenable|sm-ss|--set inject=preenable|0||# unit 0: at entry: GSTS=0xc7000000"
+	"lost-completion|nested|--icount off --set repeat=12 --tests nested_dma,nested_invalidate,pasid_isolation,nested_replace|0||"
 	"spcr-cfg-com1|none|--tests boot --set console=com1 -- -acpitable file=$spcr/com2.aml -chardev null,id=com2 -device isa-serial,chardev=com2,iobase=0x2f8,irq=3|0||# console: I/O 0x3f8, 115200 baud (vtdtest.cfg)"
 )
 
@@ -80,13 +102,13 @@ check_run() {	# KIND ENTRY
 	IFS='|' read -r label config runargs want_rc want marker <<<"$2"
 	# shellcheck disable=SC2086
 	"$top/run-qemu.sh" --config "$config" --log "$label" --timeout 60 \
-		$runargs >/dev/null 2>&1
+		$runargs >/dev/null 2>"$logs/$label.stderr"
 	rc=$?
 	log=$logs/$label.log
 	got=$(failed_cases "$log")
 	want=$(tr ' ' '\n' <<<"$want" | grep . | sort | tr '\n' ' ')
 	if [ "$rc" -eq "$want_rc" ] && [ "$got" = "$want" ] &&
-	   { [ -z "$marker" ] || grep -qF -- "$marker" "$log"; }; then
+	   { [ -z "$marker" ] || grep -qF -- "$marker" "$log" "$logs/$label.stderr"; }; then
 		printf '%-16s %-20s ok: exit %s, failed %s\n' "$kind" "$label" "$rc" "$got"
 		passed=$((passed + 1))
 	else

@@ -7,6 +7,7 @@
  */
 #include "boot/platform.h"
 #include "drivers/iommu/intel/flush.h"
+#include "drivers/lapic.h"
 #include "lib/printf.h"
 #include "tests/fixture.h"
 #include "tests/runner.h"
@@ -120,6 +121,39 @@ static void single_page(struct ktap_case *c, const void *arg)
 		ktap_diag("%u-level tables", levels[i]);
 		write_case(c, &t, &m, 1, IOVA_BASE, SZ_4K, levels[i]);
 	}
+	dma_target_free(&t);
+}
+
+/*
+ * A completion interrupt left pending must not end the wait for the next
+ * request: a late one from the request before arrives exactly so when
+ * that request's end was read with interrupts off. The engine's vector is
+ * made pending just before a DMA, which must still complete and land.
+ */
+static void stale_interrupt(struct ktap_case *c, const void *arg)
+{
+	unsigned int levels[3];
+	struct dma_map m;
+	struct dma_target t;
+
+	if (!fx.eng[0]->vector) {
+		ktap_skip(c, "%s completes without an interrupt", fx.eng[0]->name);
+		return;
+	}
+	suite_levels(levels);
+	if (dma_target_alloc(&t, 1, 1)) {
+		ktap_fail(c, "no memory for the target");
+		return;
+	}
+	m = (struct dma_map){ IOVA_BASE, t.phys, SZ_4K, RW };
+	if (setup_domain(c, 0, 0, levels[0]) && map(c, &dom[0], &m)) {
+		struct dma_intent in = { .maps = &m, .nr = 1 };
+
+		/* Interrupts are off outside halts: it stays pending. */
+		lapic_self_ipi(fx.eng[0]->vector);
+		dma_check_write(c, &fx.ctx[0], &t, IOVA_BASE, SZ_4K, &in);
+	}
+	release_domain(0, 0);
 	dma_target_free(&t);
 }
 
@@ -548,6 +582,7 @@ static const struct test_case xlate_cases[] = {
 	TEST_CASE(read_only_read),
 	TEST_CASE(two_devices),
 	TEST_CASE(pass_through),
+	TEST_CASE(stale_interrupt),
 	TEST_CASE(not_present),
 	TEST_CASE(write_read_only),
 	TEST_CASE(reserved_bit),

@@ -61,8 +61,6 @@
 struct edu {
 	u64 bar;
 	u16 pasid_cap;		/* PASID capability offset, 0: none */
-	unsigned int vector;	/* completion MSI, 0: polled */
-	volatile unsigned int irqs;
 	bool buf_known;		/* buf holds what the device buffer holds */
 	u32 seq;		/* tells one pattern from the next */
 	u32 buf[EDU_BUF_SIZE / 4];
@@ -82,7 +80,6 @@ static void completed(unsigned int vector, void *data)
 	struct edu *d = data;
 
 	hw_write32(d->bar + EDU_IRQ_ACK, hw_read32(d->bar + EDU_IRQ_STATUS));
-	d->irqs++;
 }
 
 /* An MSI to this CPU: the DMA wait can then halt instead of spinning. */
@@ -93,7 +90,7 @@ static void setup_msi(struct engine *e)
 	u8 cap = pci_find_capability(p, PCI_CAP_ID_MSI);
 	u16 flags;
 
-	if (!cap || !(d->vector = irq_alloc_vector(completed, d)))
+	if (!cap || !(e->vector = irq_alloc_vector(completed, d)))
 		return;
 	flags = pci_read16(p->segment, p->bus, p->devfn, cap + PCI_MSI_FLAGS);
 	pci_write32(p->segment, p->bus, p->devfn, cap + PCI_MSI_ADDR_LO,
@@ -101,10 +98,10 @@ static void setup_msi(struct engine *e)
 	if (flags & PCI_MSI_FLAGS_64BIT) {
 		pci_write32(p->segment, p->bus, p->devfn, cap + PCI_MSI_ADDR_HI, 0);
 		pci_write16(p->segment, p->bus, p->devfn, cap + PCI_MSI_DATA_64,
-			    d->vector);
+			    e->vector);
 	} else {
 		pci_write16(p->segment, p->bus, p->devfn, cap + PCI_MSI_DATA_32,
-			    d->vector);
+			    e->vector);
 	}
 	pci_write16(p->segment, p->bus, p->devfn, cap + PCI_MSI_FLAGS,
 		    flags | PCI_MSI_FLAGS_ENABLE);
@@ -172,22 +169,18 @@ static int edu_start(struct engine *e)
 	return 0;
 }
 
-struct dma_wait {
-	struct edu *d;
-	unsigned int irqs;
-};
-
-static bool dma_done(void *arg)
-{
-	struct dma_wait *w = arg;
-
-	return w->d->irqs != w->irqs ||
-	       !(hw_read64(w->d->bar + EDU_DMA_CMD) & EDU_CMD_RUN);
-}
-
 static bool running(const struct edu *d)
 {
 	return hw_read64(d->bar + EDU_DMA_CMD) & EDU_CMD_RUN;
+}
+
+/*
+ * Done only when the device says so. The MSI only ends the halt: it may be
+ * the late one of the DMA before, whose end was read with interrupts off.
+ */
+static bool dma_done(void *arg)
+{
+	return !running(arg);
 }
 
 /* Moves @len bytes between the buffer and @addr, tagged as @r says. */
@@ -205,12 +198,9 @@ static int dma(struct engine *e, const struct engine_req *r, u64 addr, u32 len,
 	hw_write64(d->bar + EDU_DMA_SRC, to_ram ? buf : addr);
 	hw_write64(d->bar + EDU_DMA_DST, to_ram ? addr : buf);
 	hw_write64(d->bar + EDU_DMA_CNT, len);
-	if (d->vector) {
-		struct dma_wait w = { .d = d, .irqs = d->irqs };
-
+	if (e->vector) {
 		hw_write64(d->bar + EDU_DMA_CMD, cmd | EDU_CMD_IRQ);
-		done = lapic_halt_until(dma_done, &w, EDU_DMA_TIMEOUT_US) &&
-		       !running(d);
+		done = lapic_halt_until(dma_done, d, EDU_DMA_TIMEOUT_US);
 	} else {
 		hw_write64(d->bar + EDU_DMA_CMD, cmd);
 		done = hw_poll_timeout(!running(d), EDU_DMA_TIMEOUT_US);

@@ -107,6 +107,7 @@ struct engine {
 	u32 min_len;			/* smallest request, bytes */
 	u32 align;			/* the request address's alignment */
 	u32 len_unit;			/* the request length's unit */
+	unsigned int vector;		/* completion interrupt, 0: polled */
 	u8 *own;			/* own DMA memory, mapped 1:1 */
 	u64 own_pages;
 	bool started;
