@@ -60,7 +60,7 @@ configs=(
 	"sm-cm|x-scalable-mode=on,caching-mode=on,device-iotlb=on,aw-bits=48|edu edu|icount|scalable mode with caching mode and ECAP.DT"
 	"nested|x-scalable-mode=on,x-nested=on,aw-bits=48|edu edu|real|first- and second-stage and nesting (PGTT 3), PASID-tagged edu DMA (patched QEMU)"
 	"nvme|x-scalable-mode=on,aw-bits=48|nvme|real|scalable second stage, DMA by an NVMe controller (no edu)"
-	"nvme-rp|x-scalable-mode=on,aw-bits=48|nvme-rp|real|an NVMe behind a PCIe root port: requester id on bus 1"
+	"nvme-rp|x-scalable-mode=on,x-nested=on,aw-bits=48|nvme-rp xhci|real|nesting without edu: an NVMe behind a PCIe root port (requester id on bus 1) and an xHCI, DMA through RID_PASID (patched QEMU)"
 	"xhci|aw-bits=48|xhci|real|legacy mode, 48-bit, DMA by an xHCI controller (no edu)"
 )
 # Stock edu's DMA takes 100 ms of virtual time; the patched edu's is set.
