@@ -3,6 +3,8 @@
 # vtdtest: firmware image, host unit tests, fuzzing and the QEMU matrix.
 #
 #   make            build/vtdtest.efi and build/vtdtest.img
+#   make SB_KEY=db.key SB_CERT=db.crt
+#                   the same, signed for Secure Boot with sbsign
 #   make unit       host unit tests under ASan and UBSan
 #   make test       unit tests, then every QEMU configuration
 #   make fuzz       libFuzzer on the DMAR parser (FUZZ_SECONDS, default 60)
@@ -32,8 +34,32 @@ KERNEL_CFLAGS	:= -std=gnu11 -O2 -g -ffreestanding -fno-stack-protector \
 		   -I. -I$(EFI_INC) -I$(EFI_INC)/x86_64 -MMD -MP
 KERNEL_LDFLAGS	:= -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined -T linker.ld \
 		   -L$(EFI_LIB)
-EFI_SECTIONS	:= -j .text -j .sdata -j .data -j .dynamic -j .dynsym \
-		   -j .rel -j .rela -j .rel.* -j .rela.* -j .reloc
+# The PE image holds linker.ld's loadable sections (it says why each is
+# there) and nothing else: --strip-all drops the COFF symbol table that
+# objcopy would append after the last section, where Authenticode
+# verifiers disagree about hashing it. scripts/pecheck.py fails the build
+# when any byte of the file lies outside the headers and the sections.
+EFI_SECTIONS	:= -j .text -j .reloc -j .sbat -j .data -j .dynamic -j .rela \
+		   -j .dynsym
+EFI_OBJCOPY	:= $(OBJCOPY) $(EFI_SECTIONS) --strip-all \
+		   --target efi-app-x86_64 --subsystem=10
+
+# Secure Boot: with SB_KEY and SB_CERT (PEM), build/vtdtest.efi and the
+# image are signed with sbsign; without them they are unsigned. The choice
+# is kept in build/signing, so that changing it rebuilds the image.
+SB_KEY		?=
+SB_CERT		?=
+ifneq ($(if $(SB_KEY),1)$(if $(SB_CERT),1),$(if $(SB_KEY)$(SB_CERT),11))
+$(error SB_KEY and SB_CERT go together: the key signs, the certificate verifies)
+endif
+SIGNING		:= $(if $(SB_KEY),signed: key $(abspath $(SB_KEY)) certificate $(abspath $(SB_CERT)),unsigned)
+$(shell mkdir -p $(BUILD) && { [ "$$(cat $(BUILD)/signing 2>/dev/null)" = '$(SIGNING)' ] || \
+	echo '$(SIGNING)' >$(BUILD)/signing; })
+# make test's Secure Boot runs: Debian's OVMF_VARS_4M.snakeoil.fd enrolls
+# this certificate in PK, KEK and db; the key's passphrase is "snakeoil".
+SNAKEOIL_KEY	:= /usr/share/ovmf/PkKek-1-snakeoil.key
+SNAKEOIL_CERT	:= /usr/share/ovmf/PkKek-1-snakeoil.pem
+SB_TEST		:= $(BUILD)/secureboot
 
 # Code shared by the firmware and the host tests.
 PORTABLE_SRCS	:= lib/printf.c lib/ktap.c lib/cfg.c drivers/acpi/spcr.c \
@@ -43,7 +69,7 @@ PORTABLE_SRCS	:= lib/printf.c lib/ktap.c lib/cfg.c drivers/acpi/spcr.c \
 		   tests/subject.c
 KERNEL_SRCS	:= $(PORTABLE_SRCS) lib/string.c lib/palloc.c lib/time.c \
 		   boot/efi_main.c boot/main.c boot/cpu.c boot/interrupt.c \
-		   boot/platform.c boot/memmap.c \
+		   boot/platform.c boot/memmap.c boot/screen.c boot/sbat.c \
 		   drivers/serial.c drivers/lapic.c drivers/pci.c \
 		   $(filter-out $(PORTABLE_SRCS),$(wildcard drivers/engine/*.c)) \
 		   drivers/fbcon.c \
@@ -69,7 +95,7 @@ FIXTURES	:= $(patsubst tests/fixtures/%.asl,$(BUILD)/fixtures/%.aml,\
 IMG_MB		:= 40
 ESP_OFFSET	:= 2048
 
-.PHONY: all deps unit test fuzz bench clean
+.PHONY: all deps secureboot-images unit test fuzz bench clean
 all: $(BUILD)/vtdtest.img
 
 deps:
@@ -99,11 +125,57 @@ $(BUILD)/bench/bare.so: $(BUILD)/kernel/tests/bench/bare.o linker.ld
 	@mkdir -p $(@D)
 	$(LD) $(KERNEL_LDFLAGS) $(EFI_LIB)/crt0-efi-x86_64.o $< -lgnuefi -o $@
 
-%.efi: %.so
-	$(OBJCOPY) $(EFI_SECTIONS) --target efi-app-x86_64 --subsystem=10 $< $@
+# The PE image of an ELF shared object, checked before it is used.
+define pe_image
+	$(EFI_OBJCOPY) $< $@.tmp
+	scripts/pecheck.py $@.tmp
+	mv $@.tmp $@
+endef
+
+# $(call sign,KEY,CERT): $< signed into $@, verified with CERT and checked:
+# the signature's certificate table must be all that follows the sections.
+define sign
+	@scripts/install-deps.sh sign
+	sbsign --key $(1) --cert $(2) --output $@.tmp $< >/dev/null
+	sbverify --cert $(2) $@.tmp >/dev/null
+	scripts/pecheck.py $@.tmp
+	mv $@.tmp $@
+endef
+
+%.efi: %.so scripts/pecheck.py
+	$(pe_image)
+
+$(BUILD)/vtdtest.unsigned.efi: $(BUILD)/vtdtest.so scripts/pecheck.py
+	$(pe_image)
+
+$(BUILD)/vtdtest.efi: $(BUILD)/vtdtest.unsigned.efi $(BUILD)/signing $(SB_KEY) $(SB_CERT)
+ifeq ($(SB_KEY),)
+	cp $< $@
+else
+	$(call sign,$(SB_KEY),$(SB_CERT))
+endif
 
 $(BUILD)/vtdtest.img: $(BUILD)/vtdtest.efi boot/vtdtest.cfg scripts/mkimage.sh
 	scripts/mkimage.sh $@ $(BUILD)/vtdtest.efi boot/vtdtest.cfg
+
+# sbsign cannot ask for a passphrase without a terminal: the snakeoil key,
+# public anyway, is decrypted once.
+$(SB_TEST)/snakeoil.key: $(SNAKEOIL_KEY)
+	@scripts/install-deps.sh sign
+	@mkdir -p $(@D)
+	openssl pkey -in $< -passin pass:snakeoil -out $@
+
+$(SB_TEST)/vtdtest.efi: $(BUILD)/vtdtest.unsigned.efi $(SB_TEST)/snakeoil.key
+	$(call sign,$(SB_TEST)/snakeoil.key,$(SNAKEOIL_CERT))
+
+$(SB_TEST)/%.img: boot/vtdtest.cfg scripts/mkimage.sh
+	scripts/mkimage.sh $@ $(filter %.efi,$^) boot/vtdtest.cfg
+$(SB_TEST)/snakeoil.img: $(SB_TEST)/vtdtest.efi
+$(SB_TEST)/unsigned.img: $(BUILD)/vtdtest.unsigned.efi
+
+# What make test boots under OVMF with Secure Boot enforced: the image
+# signed with the snakeoil key, which db trusts, and the unsigned one.
+secureboot-images: $(SB_TEST)/snakeoil.img $(SB_TEST)/unsigned.img
 
 $(BUILD)/unit/%.o: %.c
 	@mkdir -p $(@D)
@@ -128,9 +200,9 @@ unit:
 		rc=$$?; cat $(BUILD)/logs/unit.log; exit $$rc
 
 test:
-	@scripts/install-deps.sh build unit qemu
+	@scripts/install-deps.sh build unit qemu sign
 	-@$(MAKE) --no-print-directory unit
-	@$(MAKE) --no-print-directory all $(FIXTURES)
+	@$(MAKE) --no-print-directory all secureboot-images $(FIXTURES)
 	@totals=$$(sed -n 's/^# unit: \([0-9]*\) passed, \([0-9]*\) failed$$/\1 \2/p' \
 		$(BUILD)/logs/unit.log 2>/dev/null); \
 	tests/qemu-matrix.sh "$${totals:-0 1}"

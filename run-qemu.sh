@@ -17,6 +17,8 @@
 #   ./run-qemu.sh --log NAME          one configuration, logged as NAME
 #   ./run-qemu.sh --icount on|off     override the configuration's -icount
 #   ./run-qemu.sh --image FILE        boot FILE instead of build/vtdtest.img
+#   ./run-qemu.sh --secure-boot       OVMF with Secure Boot enforced, booting
+#                                     the image signed with its snakeoil key
 #   ./run-qemu.sh -- QEMU-ARGS...     appended to the QEMU command line
 #
 # Exit: 0 all passed, 1 a test failed, 2 no verdict (build error, QEMU
@@ -27,6 +29,10 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")" && pwd)
 build=$top/build
 ovmf=/usr/share/qemu/OVMF.fd
+# With --secure-boot: OVMF that enforces Secure Boot, its db trusting the
+# snakeoil certificate of Debian's ovmf package.
+sb_code=/usr/share/OVMF/OVMF_CODE_4M.secboot.fd
+sb_vars=/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd
 default_config=nested
 verdict_re='^vtdtest: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped'
 
@@ -54,7 +60,7 @@ configs=(
 	"sm-cm|x-scalable-mode=on,caching-mode=on,device-iotlb=on,aw-bits=48|edu edu|icount|scalable mode with caching mode and ECAP.DT"
 	"nested|x-scalable-mode=on,x-nested=on,aw-bits=48|edu edu|real|first- and second-stage and nesting (PGTT 3), PASID-tagged edu DMA (patched QEMU)"
 	"nvme|x-scalable-mode=on,aw-bits=48|nvme|real|scalable second stage, DMA by an NVMe controller (no edu)"
-	"nvme-rp|x-scalable-mode=on,aw-bits=48|nvme-rp|real|an NVMe behind a PCIe root port: requester id on bus 1"
+	"nvme-rp|x-scalable-mode=on,x-nested=on,aw-bits=48|nvme-rp xhci|real|nesting without edu: an NVMe behind a PCIe root port (requester id on bus 1) and an xHCI, DMA through RID_PASID (patched QEMU)"
 	"xhci|aw-bits=48|xhci|real|legacy mode, 48-bit, DMA by an xHCI controller (no edu)"
 )
 # Stock edu's DMA takes 100 ms of virtual time; the patched edu's is set.
@@ -88,6 +94,7 @@ list_configs() {
 
 selected=() tests="" sets=() qemu="" timeout=120 jobs=1 extra=()
 junit="" usb=0 debug_exit=1 display=0 log_label="" icount="" image=""
+secure_boot=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--list) list_configs; exit 0 ;;
@@ -109,7 +116,8 @@ while [ $# -gt 0 ]; do
 	--image) [ -r "${2:-}" ] || die "--image needs a readable file"
 		image=$(realpath "$2"); shift ;;
 	--) shift; extra=("$@"); break ;;
-	-h|--help) sed -n '2,26s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	--secure-boot) secure_boot=1 ;;
+	-h|--help) sed -n '2,28s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) die "unknown option '$1' (see --help)" ;;
 	esac
 	shift
@@ -143,14 +151,21 @@ done
 # Installs and builds only what is missing: with the image up to date, the
 # build's packages are not needed, and the patched configurations need
 # Debian's QEMU for nothing but OVMF.
-if ! make -q --no-print-directory -C "$top" all 2>/dev/null; then
-	"$top/scripts/install-deps.sh" build || die "installing dependencies failed"
-	make -s -C "$top" all >&2 || die "build failed"
+targets=(all) deps=(build)
+[ "$secure_boot" = 0 ] || { targets+=(secureboot-images); deps+=(sign); }
+if ! make -q --no-print-directory -C "$top" "${targets[@]}" 2>/dev/null; then
+	"$top/scripts/install-deps.sh" "${deps[@]}" || die "installing dependencies failed"
+	make -s -C "$top" "${targets[@]}" >&2 || die "build failed"
 fi
 if [ "$need_stock" = 1 ] || [ ! -r "$ovmf" ]; then
 	"$top/scripts/install-deps.sh" qemu || die "installing dependencies failed"
 fi
 [ -r "$ovmf" ] || die "no OVMF at $ovmf (Debian package ovmf)"
+if [ "$secure_boot" = 1 ]; then
+	for f in "$sb_code" "$sb_vars"; do
+		[ -r "$f" ] || die "no $f (Debian package ovmf)"
+	done
+fi
 
 stock_qemu=$qemu patched_qemu=$qemu
 if [ "$need_stock" = 1 ] && [ -z "$stock_qemu" ]; then
@@ -173,16 +188,37 @@ trap 'rm -f "$build"/run/*."$$".img "$build"/run/*."$$".cfg' EXIT
 run_image() {	# CONFIG
 	local img=$build/run/$1.$$.img cfg=$build/run/$1.$$.cfg s
 	if [ -z "$tests" ] && [ ${#sets[@]} -eq 0 ]; then
-		echo "${image:-$build/vtdtest.img}"
+		echo "${image:-$base_image}"
 		return
 	fi
 	cp "$top/boot/vtdtest.cfg" "$cfg"
 	[ -z "$tests" ] || echo "tests=$tests" >>"$cfg"
 	for s in "${sets[@]}"; do echo "$s" >>"$cfg"; done
-	cp --sparse=always "$build/vtdtest.img" "$img"
+	cp --sparse=always "$base_image" "$img"
 	MTOOLS_SKIP_CHECK=1 mcopy -o -i "$img@@$((2048 * 512))" "$cfg" ::/vtdtest.cfg ||
 		die "cannot write vtdtest.cfg into $img"
 	echo "$img"
+}
+
+# What the runs boot unless --image says: with --secure-boot, the image
+# signed with the snakeoil key (make secureboot-images).
+base_image=$build/vtdtest.img
+[ "$secure_boot" = 0 ] || base_image=$build/secureboot/snakeoil.img
+
+# Sets firmware, the QEMU arguments that load OVMF for the run LABEL: with
+# --secure-boot the build that enforces it (and needs SMM), with a copy of
+# the snakeoil variable store private to the run; else the plain one.
+firmware_args() {	# LABEL
+	local vars=$build/run/$1-vars.$$.img
+	if [ "$secure_boot" = 0 ]; then
+		firmware=(-bios "$ovmf")
+		return
+	fi
+	cp "$sb_vars" "$vars" || die "cannot copy $sb_vars to $vars"
+	firmware=(-machine smm=on
+		  -global driver=cfi.pflash01,property=secure,value=on
+		  -drive "if=pflash,format=raw,unit=0,readonly=on,file=$sb_code"
+		  -drive "if=pflash,format=raw,unit=1,file=$vars")
 }
 
 # The NVMe disk's contents, generated once (see nvme_img above).
@@ -204,10 +240,11 @@ qemu_args() {	# CONFIG IMAGE DISK
 	local nvme_drive=(-drive "if=none,id=nvm0,file=$3,format=raw")
 	local nvme=nvme,serial=vtdtest0,drive=nvm0
 	config "$1"
+	firmware_args "$(label_of "$1")"
 	# +pdpe1gb: with 1 GiB pages OVMF maps memory a second faster.
 	args=(-M q35 -accel tcg -cpu qemu64,+pdpe1gb -m 512
 	      -nodefaults -display none -no-reboot
-	      -L /usr/share/qemu -bios "$ovmf"
+	      -L /usr/share/qemu "${firmware[@]}"
 	      -drive "if=none,id=disk,file=$2,format=raw,snapshot=on")
 	if needs_patched "$1"; then
 		binary=$patched_qemu

@@ -6,6 +6,7 @@
  */
 #include "boot/cpu.h"
 #include "boot/platform.h"
+#include "boot/screen.h"
 #include "drivers/engine/engine.h"
 #include "drivers/iommu/intel/platform.h"
 #include "drivers/lapic.h"
@@ -110,6 +111,8 @@ static __noreturn void fatal_exception(const struct irq_frame *f)
 	runner_abort("CPU exception %llu (%s) at RIP 0x%llx",
 		     (unsigned long long)f->vector, exception_names[f->vector],
 		     (unsigned long long)f->rip);
+	/* The screen tells it too; a fault while drawing ends above. */
+	screen_show_result(false);
 	platform_exit(EXIT_CRASH);
 }
 

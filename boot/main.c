@@ -8,6 +8,7 @@
 #include "boot/main.h"
 #include "boot/memmap.h"
 #include "boot/platform.h"
+#include "boot/screen.h"
 #include "drivers/acpi/spcr.h"
 #include "drivers/acpi/tables.h"
 #include "drivers/fbcon.h"
@@ -24,13 +25,6 @@
 
 #define COM1_PORT	0x3f8
 #define CONSOLE_TEXT_LEN	200
-/* The verdict on the framebuffer: tests/fbcon_check.py draws the same. */
-#define VERDICT_MARGIN		16	/* pixels from the top left corner */
-#define VERDICT_WORD_SCALE	4
-#define VERDICT_LINE_SCALE	2
-#define VERDICT_LINE_LEN	80
-#define VERDICT_NOTE_SCALE	1
-#define VERDICT_NOTE_LEN	200
 
 static const struct boot_info *boot;
 static char console_text[CONSOLE_TEXT_LEN];	/* the console, and whence */
@@ -139,35 +133,6 @@ static void console_init(const struct cfg *cfg)
 		  why_com1);
 }
 
-/*
- * "PASS" or "FAIL" in green or red, the totals line under it and, when a
- * unit went untested, what was left out, on a cleared screen; nothing when
- * there is no framebuffer to draw on.
- */
-static void show_verdict(bool pass)
-{
-	struct ktap_totals t = ktap_totals();
-	char line[VERDICT_LINE_LEN], note[VERDICT_NOTE_LEN];
-	const char *untested = runner_untested();
-	u32 y = VERDICT_MARGIN + FONT_HEIGHT * VERDICT_WORD_SCALE +
-		VERDICT_MARGIN;
-
-	ksnprintf(line, sizeof(line), "vtdtest: %u passed, %u failed, %u skipped",
-		  t.passed, t.failed, t.skipped);
-	fbcon_clear(FBCON_BLACK);
-	fbcon_text(VERDICT_MARGIN, VERDICT_MARGIN, VERDICT_WORD_SCALE,
-		   pass ? FBCON_GREEN : FBCON_RED, FBCON_BLACK,
-		   pass ? "PASS" : "FAIL");
-	fbcon_text(VERDICT_MARGIN, y, VERDICT_LINE_SCALE, FBCON_WHITE,
-		   FBCON_BLACK, line);
-	if (!untested[0])
-		return;
-	ksnprintf(note, sizeof(note), "incomplete: %s", untested);
-	fbcon_text(VERDICT_MARGIN, y + FONT_HEIGHT * VERDICT_LINE_SCALE +
-		   VERDICT_MARGIN, VERDICT_NOTE_SCALE, FBCON_WHITE, FBCON_BLACK,
-		   note);
-}
-
 void kernel_main(struct boot_info *bi)
 {
 	const struct acpi_fadt_info *fadt;
@@ -199,6 +164,6 @@ void kernel_main(struct boot_info *bi)
 	engine_quiesce_all();
 	quiesced = !iommu_platform_quiesce();
 	failed = runner_end(quiesced);
-	show_verdict(!failed && quiesced);
+	screen_show_result(!failed && quiesced);
 	platform_exit(failed || !quiesced ? EXIT_FAIL : EXIT_PASS);
 }

@@ -8,8 +8,7 @@
 #include "lib/printf.h"
 
 #define FBCON_STATUS_LEN	200
-#define FBCON_TEXT_MAX		160	/* characters drawn per call */
-#define FBCON_SCALE_MAX		8
+#define FBCON_SCALE_MAX		32
 #define RGB_RED(c)		(((c) >> 16) & 0xff)
 #define RGB_GREEN(c)		(((c) >> 8) & 0xff)
 #define RGB_BLUE(c)		((c) & 0xff)
@@ -38,7 +37,7 @@ void fbcon_init(const struct boot_fb *fb)
 	switch (fb->format) {
 	case BOOT_FB_NONE:
 		ksnprintf(fbcon.status, sizeof(fbcon.status),
-			  "no GOP, the verdict is on the console only");
+			  "no GOP, the result is on the console only");
 		return;
 	case BOOT_FB_BITMASK:
 		ksnprintf(fbcon.status, sizeof(fbcon.status),
@@ -69,7 +68,7 @@ void fbcon_init(const struct boot_fb *fb)
 	fbcon.stride = fb->stride;
 	fbcon.format = fb->format;
 	ksnprintf(fbcon.status, sizeof(fbcon.status),
-		  "GOP %ux%u %s, %u pixels per line, at 0x%llx (0x%llx bytes): the verdict is drawn there",
+		  "GOP %ux%u %s, %u pixels per line, at 0x%llx (0x%llx bytes): the result is drawn there",
 		  fb->width, fb->height, fmt, fb->stride,
 		  (unsigned long long)fb->base, (unsigned long long)fb->size);
 }
@@ -88,6 +87,13 @@ static void fbcon_fill(u32 x, u32 y, u32 w, u32 h, u32 pixel)
 		for (u32 col = x; col < x + w; col++)
 			line[col] = pixel;
 	}
+}
+
+bool fbcon_size(u32 *width, u32 *height)
+{
+	*width = fbcon.width;
+	*height = fbcon.height;
+	return fbcon.base != NULL;
 }
 
 void fbcon_clear(u32 rgb)
@@ -110,7 +116,8 @@ static void fbcon_glyph(u32 x, u32 y, u32 scale, u32 fg, u32 bg, char ch)
 				   scale, glyph[row] & (0x80 >> col) ? fg : bg);
 }
 
-void fbcon_text(u32 x, u32 y, u32 scale, u32 fg, u32 bg, const char *s)
+void fbcon_text(u32 x, u32 y, u32 scale, u32 fg, u32 bg, const char *s,
+		size_t len)
 {
 	u32 cell_w = FONT_WIDTH * scale, cell_h = FONT_HEIGHT * scale;
 	u32 fg_pixel, bg_pixel;
@@ -120,7 +127,7 @@ void fbcon_text(u32 x, u32 y, u32 scale, u32 fg, u32 bg, const char *s)
 		return;
 	fg_pixel = fbcon_pixel(fg);
 	bg_pixel = fbcon_pixel(bg);
-	for (u32 i = 0; i < FBCON_TEXT_MAX && s[i]; i++, x += cell_w) {
+	for (size_t i = 0; i < len && s[i]; i++, x += cell_w) {
 		if (x >= fbcon.width || fbcon.width - x < cell_w)
 			return;
 		fbcon_glyph(x, y, scale, fg_pixel, bg_pixel, s[i]);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Text on the UEFI GOP framebuffer, so that a machine without a serial
- * header still shows the verdict. The glyphs are a Debian console font
+ * header still shows the result. The glyphs are a Debian console font
  * (scripts/psf2c.py converts it at build time), scaled up by whole pixels.
  */
 #ifndef VTDTEST_DRIVERS_FBCON_H
@@ -30,13 +30,17 @@ extern const u8 font_glyphs[FONT_LAST - FONT_FIRST + 1][FONT_HEIGHT];
  */
 void fbcon_init(const struct boot_fb *fb);
 const char *fbcon_status(void);
+/* The screen's size in pixels; false when there is nothing to draw on. */
+bool fbcon_size(u32 *width, u32 *height);
 /* Fills the whole screen with @rgb; nothing without a framebuffer. */
 void fbcon_clear(u32 rgb);
 /*
- * Draws @s with its top left corner at pixel (@x, @y), each font pixel a
- * @scale x @scale square; characters outside the font are drawn as '?'
- * and those that do not fit on the screen are left out.
+ * Draws up to @len characters of @s with its top left corner at pixel
+ * (@x, @y), each font pixel a @scale x @scale square; characters outside
+ * the font are drawn as '?' and those that do not fit on the screen are
+ * left out.
  */
-void fbcon_text(u32 x, u32 y, u32 scale, u32 fg, u32 bg, const char *s);
+void fbcon_text(u32 x, u32 y, u32 scale, u32 fg, u32 bg, const char *s,
+		size_t len);
 
 #endif /* VTDTEST_DRIVERS_FBCON_H */

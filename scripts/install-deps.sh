@@ -2,7 +2,7 @@
 # Install the Debian packages vtdtest needs, only those missing. QEMU 10
 # comes from bookworm-backports (scripts/apt.sh adds the suite).
 #
-# Usage: scripts/install-deps.sh [build|qemu|unit|fuzz|all]...
+# Usage: scripts/install-deps.sh [build|qemu|unit|fuzz|sign|all]...
 set -euo pipefail
 
 want_build="gnu-efi nasm mtools dosfstools gdisk acpica-tools make gcc binutils
@@ -10,6 +10,8 @@ want_build="gnu-efi nasm mtools dosfstools gdisk acpica-tools make gcc binutils
 want_qemu="ovmf"
 want_unit="clang libclang-rt-14-dev"
 want_fuzz="clang libclang-rt-14-dev"
+# Secure Boot: sbsign and sbverify; openssl opens the snakeoil key.
+want_sign="sbsigntool openssl"
 qemu_min_major=10
 
 log() { printf 'install-deps: %s\n' "$*" >&2; }
@@ -41,7 +43,8 @@ for what in "$@"; do
 	qemu) install_qemu ;;
 	unit) apt_install $want_unit ;;
 	fuzz) apt_install $want_fuzz ;;
-	all) apt_install $want_build $want_unit; install_qemu ;;
+	sign) apt_install $want_sign ;;
+	all) apt_install $want_build $want_unit $want_sign; install_qemu ;;
 	*) die "unknown component '$what'" ;;
 	esac
 done

@@ -21,10 +21,17 @@
 #    second UART: the KTAP must go there and pass, so run-qemu.sh, which
 #    reads COM1, finds no verdict; with console=com1 in vtdtest.cfg (an
 #    entry of 3.) the same machine must report on COM1 and pass.
-# 5. The verdict on the GOP framebuffer of a VGA device, read back with a
-#    QMP screendump and matched pixel for pixel (tests/fbcon_check.py).
+# 5. The result on the GOP framebuffer of a VGA device, read back with a
+#    QMP screendump and matched pixel for pixel (tests/fbcon_check.py): a
+#    passing run that left the unit untested, in OVMF's 1280x800 mode, and
+#    a failing one in 1600x1280 (scale 2) whose twenty failing cases do
+#    not fit.
+# 6. Secure Boot, under OVMF that enforces it with the snakeoil keys
+#    (run-qemu.sh --secure-boot): the image signed with the snakeoil key
+#    must boot and pass (an entry of 3.), and the unsigned one must be
+#    refused by the firmware (tests/secureboot_check.py).
 # The last line totals the cases: vtdtest: P passed, F failed, S skipped,
-# where each run of 2. to 5. counts as one case of its own.
+# where each run of 2. to 6. counts as one case of its own.
 # build/logs/junit.xml holds the configurations' results as JUnit XML.
 set -uo pipefail
 
@@ -68,6 +75,7 @@ boot_paths=(
 	"reset|sm-ss|--no-debug-exit --tests boot --set on_finish=reset|0||"
 	"preenable|sm-ss|--set inject=preenable|0||# unit 0: at entry: GSTS=0xc7000000"
 	"lost-completion|nested|--icount off --set repeat=12 --tests nested_dma,nested_invalidate,pasid_isolation,nested_replace|0||"
+	"secure-boot|sm-ss|--secure-boot --tests boot|0||"
 	"spcr-cfg-com1|none|--tests boot --set console=com1 -- -acpitable file=$spcr/com2.aml -chardev null,id=com2 -device isa-serial,chardev=com2,iobase=0x2f8,irq=3|0||# console: I/O 0x3f8, 115200 baud (vtdtest.cfg)"
 )
 
@@ -150,21 +158,26 @@ check_spcr_com2() {
 }
 check_spcr_com2
 
-# 5. One case: the run passes and the screen shows exactly its verdict.
-check_framebuffer() {
-	local out rc
-	out=$(python3 "$top/tests/fbcon_check.py" --config sm-ss --tests boot 2>&1)
+# 5. and 6.: one case per check script, which says what it found.
+check_script() {	# KIND LABEL SCRIPT ARGS...
+	local kind=$1 label=$2 script=$3 out rc
+	shift 3
+	out=$(python3 "$top/tests/$script" "$@" 2>&1)
 	rc=$?
 	if [ "$rc" -eq 0 ]; then
-		printf '%-16s %-20s ok: %s\n' display framebuffer "${out#fbcon_check: }"
+		printf '%-16s %-20s ok: %s\n' "$kind" "$label" "${out#*_check: }"
 		passed=$((passed + 1))
 	else
-		printf '%-16s %-20s NOT OK: %s (log %s)\n' display framebuffer \
-			"${out#fbcon_check: }" "$logs/framebuffer.log"
+		printf '%-16s %-20s NOT OK: %s (log %s)\n' "$kind" "$label" \
+			"${out#*_check: }" "$logs/$label.log"
 		failed=$((failed + 1)) status=1
 	fi
 }
-check_framebuffer
+check_script display framebuffer fbcon_check.py --config none --tests boot,legacy
+check_script display framebuffer-fail fbcon_check.py --label framebuffer-fail \
+	--config legacy48 --tests legacy.single_page --set inject=break_mapping \
+	--set repeat=20 --mode 1600x1280 --verdict FAIL
+check_script "secure boot" secure-boot-unsigned secureboot_check.py
 
 if [ -n "$unit_totals" ]; then
 	set -- $unit_totals

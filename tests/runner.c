@@ -9,6 +9,7 @@
 #define ABORT_REASON_LEN	160
 #define NR_SUITES		((unsigned int)ARRAY_SIZE(suites))
 #define SUMMARY_MAX_FAILURES	16
+#define SUMMARY_LINE_LEN	512	/* as ktap_diag() prints at most */
 #define VERDICT_LEN		160
 /* A pass: the suites run once, then the DMA suites once per subject. */
 #define SCHEDULE_MAX		(NR_SUITES * (SUBJECT_MAX + 1))
@@ -82,6 +83,10 @@ static struct {
 	struct ktap_totals subject_totals[SUBJECT_MAX];
 	unsigned int nr_failures;	/* may exceed SUMMARY_MAX_FAILURES */
 	struct failure failures[SUMMARY_MAX_FAILURES];
+	u64 run_ms;			/* set by runner_end() */
+	/* Where runner_summary() sends the lines. */
+	summary_fn summary_fn;
+	void *summary_ctx;
 } run;
 
 static const struct slot *slot_of(unsigned int slot)
@@ -303,6 +308,18 @@ void runner_run(const struct cfg *cfg)
 	run_slots();
 }
 
+/* A line of the closing summary, to whoever runner_summary() serves. */
+static __printf(2, 3) void summary(enum summary_kind kind, const char *fmt, ...)
+{
+	char line[SUMMARY_LINE_LEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	kvsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	run.summary_fn(kind, line, run.summary_ctx);
+}
+
 static void summarize_units(void)
 {
 	static const struct {
@@ -320,14 +337,14 @@ static void summarize_units(void)
 	size_t len;
 
 	if (!n)
-		ktap_diag("summary: no remapping unit");
+		summary(SUMMARY_FACT, "no remapping unit");
 	for (unsigned int i = 0; i < n; i++) {
 		const struct intel_iommu *u = &units[i];
 
 		if (u->unusable[0]) {
-			ktap_diag("summary: unit %u at 0x%llx: not programmed: %s",
-				  u->seq, (unsigned long long)u->reg_phys,
-				  u->unusable);
+			summary(SUMMARY_FACT, "unit %u at 0x%llx: not programmed: %s",
+				u->seq, (unsigned long long)u->reg_phys,
+				u->unusable);
 			continue;
 		}
 		len = 0;
@@ -335,15 +352,15 @@ static void summarize_units(void)
 			len += ksnprintf(buf + len, sizeof(buf) - len, " %c%s",
 					 u->ecap & features[f].bit ? '+' : '-',
 					 features[f].name);
-		ktap_diag("summary: unit %u at 0x%llx VER %u.%u:%s%s", u->seq,
-			  (unsigned long long)u->reg_phys,
-			  (unsigned int)((u->ver & VER_MAJOR_MASK) >> VER_MAJOR_SHIFT),
-			  (unsigned int)(u->ver & VER_MINOR_MASK), buf,
-			  cfg_unit_allowed(run.cfg, u->seq) ?
-			  "" : " (excluded by units=)");
+		summary(SUMMARY_FACT, "unit %u at 0x%llx VER %u.%u:%s%s",
+			u->seq, (unsigned long long)u->reg_phys,
+			(unsigned int)((u->ver & VER_MAJOR_MASK) >> VER_MAJOR_SHIFT),
+			(unsigned int)(u->ver & VER_MINOR_MASK), buf,
+			cfg_unit_allowed(run.cfg, u->seq) ?
+			"" : " (excluded by units=)");
 		if (subject_untested(u))
-			ktap_diag("summary: unit %u untested: %s", u->seq,
-				  subject_untested(u));
+			summary(SUMMARY_FACT, "unit %u untested: %s", u->seq,
+				subject_untested(u));
 	}
 }
 
@@ -354,10 +371,10 @@ static void summarize_subjects(void)
 		const struct subject *sub = subject_get(i);
 		const struct ktap_totals *t = &run.subject_totals[i];
 
-		ktap_diag("summary: %s: %u passed, %u failed, %u skipped%s%s",
-			  sub->name, t->passed, t->failed, t->skipped,
-			  sub->eng[0]->dead ? ", retired: " : "",
-			  sub->eng[0]->dead ? sub->eng[0]->why : "");
+		summary(SUMMARY_FACT, "%s: %u passed, %u failed, %u skipped%s%s",
+			sub->name, t->passed, t->failed, t->skipped,
+			sub->eng[0]->dead ? ", retired: " : "",
+			sub->eng[0]->dead ? sub->eng[0]->why : "");
 	}
 }
 
@@ -402,8 +419,8 @@ static void summarize_suites(void)
 		if (!cfg_selected(run.cfg, suites[i].suite->name, NULL))
 			continue;
 		if (!t->runs) {
-			ktap_diag("summary: %-18s not run: %s", suites[i].suite->name,
-				  run.stop);
+			summary(SUMMARY_FACT, "%-18s not run: %s",
+				suites[i].suite->name, run.stop);
 			continue;
 		}
 		if (t->cases_not_run)
@@ -412,10 +429,10 @@ static void summarize_suites(void)
 		if (t->passes_not_run)
 			ksnprintf(extra + len, sizeof(extra) - len,
 				  ", not run in %u pass(es)", t->passes_not_run);
-		ktap_diag("summary: %-18s %3u passed, %3u failed, %3u skipped%s",
-			  suites[i].suite->name, t->totals.passed,
-			  t->totals.failed - t->cases_not_run - t->passes_not_run,
-			  t->totals.skipped, extra);
+		summary(SUMMARY_FACT, "%-18s %3u passed, %3u failed, %3u skipped%s",
+			suites[i].suite->name, t->totals.passed,
+			t->totals.failed - t->cases_not_run - t->passes_not_run,
+			t->totals.skipped, extra);
 	}
 }
 
@@ -433,14 +450,14 @@ static void summarize_failures(void)
 			len++;
 		if (run.cfg->repeat > 1)
 			ksnprintf(pass, sizeof(pass), " (repeat %u)", f->pass);
-		ktap_diag("summary: failed: %s.%s%s%s%s%s: %.*s", f->suite,
-			  f->name ? f->name : "setup", pass,
-			  f->subject ? " [" : "", f->subject ? f->subject : "",
-			  f->subject ? "]" : "", len, f->message);
+		summary(SUMMARY_FAILURE, "failed: %s.%s%s%s%s%s: %.*s",
+			f->suite, f->name ? f->name : "setup", pass,
+			f->subject ? " [" : "", f->subject ? f->subject : "",
+			f->subject ? "]" : "", len, f->message);
 	}
 	if (run.nr_failures > n)
-		ktap_diag("summary: and %u more failing case(s), see above",
-			  run.nr_failures - n);
+		summary(SUMMARY_MORE, "and %u more failing case(s), see above",
+			run.nr_failures - n);
 }
 
 const char *runner_untested(void)
@@ -451,19 +468,38 @@ const char *runner_untested(void)
 	return untested;
 }
 
-int runner_end(bool quiesced)
+void runner_summary(summary_fn fn, void *ctx)
 {
-	u64 ms = (time_now_us() - run.start_us) / 1000;
-	struct ktap_totals t;
-
-	ktap_diag("summary: programmed as Linux %s programs it",
-		  VTD_LINUX_REFERENCE);
+	run.summary_fn = fn;
+	run.summary_ctx = ctx;
+	summary(SUMMARY_FACT, "vtdtest %s", VTDTEST_VERSION);
+	summary(SUMMARY_FACT, "programmed as Linux %s programs it",
+		VTD_LINUX_REFERENCE);
 	summarize_units();
 	summarize_subjects();
 	summarize_suites();
 	summarize_failures();
-	ktap_diag("summary: run time %llu.%03llu s",
-		  (unsigned long long)ms / 1000, (unsigned long long)ms % 1000);
+	summary(SUMMARY_FACT, "run time %llu.%03llu s",
+		(unsigned long long)run.run_ms / 1000,
+		(unsigned long long)run.run_ms % 1000);
+}
+
+unsigned int runner_failures(void)
+{
+	return run.nr_failures;
+}
+
+static void print_summary(enum summary_kind kind, const char *line, void *ctx)
+{
+	ktap_diag("summary: %s", line);
+}
+
+int runner_end(bool quiesced)
+{
+	struct ktap_totals t;
+
+	run.run_ms = (time_now_us() - run.start_us) / 1000;
+	runner_summary(print_summary, NULL);
 	t = ktap_totals();
 	ktap_diag("verdict: %s%s%s", !t.failed && quiesced ? "PASS" : "FAIL",
 		  runner_untested()[0] ? ", incomplete: " : "",

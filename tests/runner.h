@@ -36,12 +36,28 @@ const struct cfg *runner_cfg(void);
  */
 void runner_run(const struct cfg *cfg);
 /*
- * Prints the closing summary (units, subjects, suites, failing cases, run
- * time), the verdict and the totals line, which stays the last line;
- * @quiesced says whether every unit went quiet at the end. Returns 0 when
- * no case failed, else 1.
+ * Prints the closing summary (version, units, subjects, suites, failing
+ * cases, run time), the verdict and the totals line, which stays the
+ * last line; @quiesced says whether every unit went quiet at the end.
+ * Returns 0 when no case failed, else 1.
  */
 int runner_end(bool quiesced);
+/* What a line of the closing summary tells, for those who lay it out. */
+enum summary_kind {
+	SUMMARY_FACT,		/* the run, a unit, a subject or a suite */
+	SUMMARY_FAILURE,	/* a failing case and its first failure */
+	SUMMARY_MORE,		/* how many failing cases it leaves out */
+};
+typedef void (*summary_fn)(enum summary_kind kind, const char *line,
+			   void *ctx);
+/*
+ * Calls @fn with each line of the closing summary, in order, as
+ * runner_end() prints them after "# summary: ", so that the screen can
+ * show the same; only after runner_end().
+ */
+void runner_summary(summary_fn fn, void *ctx);
+/* How many cases failed, those the summary leaves out included. */
+unsigned int runner_failures(void);
 /*
  * The units the DMA suites left untested and why, "unit 0: no DMA engine
  * behind it; ..."; empty when none was or no DMA suite ran.
