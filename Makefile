@@ -65,7 +65,8 @@ SB_TEST		:= $(BUILD)/secureboot
 PORTABLE_SRCS	:= lib/printf.c lib/ktap.c lib/cfg.c drivers/acpi/spcr.c \
 		   $(addprefix drivers/iommu/intel/,dmar.c cap.c iommu.c qi.c \
 		     flush.c fault.c pasid.c pgtable.c walker.c nested.c) \
-		   $(wildcard drivers/engine/nvme_cmd.c drivers/engine/xhci_trb.c) \
+		   $(wildcard drivers/engine/nvme_cmd.c drivers/engine/xhci_trb.c \
+		     drivers/engine/dsa_desc.c) \
 		   tests/subject.c
 KERNEL_SRCS	:= $(PORTABLE_SRCS) lib/string.c lib/palloc.c lib/time.c \
 		   boot/efi_main.c boot/main.c boot/cpu.c boot/interrupt.c \

@@ -191,7 +191,7 @@ static bool set_units(struct cfg *cfg, const char *v)
 
 /* The engines the DMA suites may use, by kind; see cfg.h. */
 static const char *const engine_kinds[CFG_ENGINE_KINDS] = {
-	"edu", "nvme", "xhci",
+	"edu", "nvme", "xhci", "dsa",
 };
 
 static int engine_kind(const char *v, size_t len)
@@ -304,7 +304,7 @@ static const struct cfg_key {
 	{ "baud", set_baud, "a divisor of 115200" },
 	{ "repeat", set_repeat, "1..1000" },
 	{ "units", set_units, "all or unit numbers such as 0,2" },
-	{ "engines", set_engines, "auto or engine kinds such as nvme,xhci (edu, nvme, xhci)" },
+	{ "engines", set_engines, "auto or engine kinds such as nvme,xhci (edu, nvme, xhci, dsa)" },
 	{ "stop_on_fail", set_stop_on_fail, "0 or 1" },
 	{ "pool_mb", set_pool_mb, "8..2048" },
 	{ "verbose", set_verbose, "0 or 1" },

@@ -57,7 +57,7 @@ struct cfg_console {
 };
 
 #define CFG_MAX_UNITS		32
-#define CFG_ENGINE_KINDS	3
+#define CFG_ENGINE_KINDS	4
 
 enum cfg_finish {
 	CFG_FINISH_HALT,

@@ -3,6 +3,7 @@
  * The engine layer: finds the devices an engine drives, starts each once,
  * and applies the rules every engine shares to its requests.
  */
+#include "drivers/engine/dsa.h"
 #include "drivers/engine/engine.h"
 #include "lib/errno.h"
 #include "lib/ktap.h"
@@ -13,6 +14,7 @@ static const struct engine_ops *const engine_kinds[] = {
 	&edu_engine_ops,
 	&nvme_engine_ops,
 	&xhci_engine_ops,
+	&dsa_engine_ops,
 };
 
 static struct engine engines[ENGINE_MAX];

@@ -166,7 +166,8 @@ UNIT_TEST(cfg_engines)
 	EXPECT(cfg_engine_allowed(&c, "edu"));
 	EXPECT(cfg_engine_allowed(&c, "nvme"));
 	EXPECT(cfg_engine_allowed(&c, "xhci"));
-	EXPECT(!cfg_engine_allowed(&c, "dsa"));
+	EXPECT(cfg_engine_allowed(&c, "dsa"));
+	EXPECT(!cfg_engine_allowed(&c, "ioat"));
 
 	cfg_parse(&c, "engines=nvme,xhci\n");
 	EXPECT_U64(c.nr_errors, 0);
@@ -174,6 +175,12 @@ UNIT_TEST(cfg_engines)
 	EXPECT(!cfg_engine_allowed(&c, "edu"));
 	EXPECT(cfg_engine_allowed(&c, "nvme"));
 	EXPECT(!cfg_engine_allowed(&c, "nvm"));
+
+	cfg_parse(&c, "engines=dsa\n");
+	EXPECT_U64(c.nr_errors, 0);
+	EXPECT_U64(c.engines, 0x8);
+	EXPECT(cfg_engine_allowed(&c, "dsa"));
+	EXPECT(!cfg_engine_allowed(&c, "edu"));
 
 	cfg_parse(&c, "engines=nvme\nengines=auto\n");
 	EXPECT_U64(c.engines, 0xffffffff);
