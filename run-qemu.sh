@@ -44,7 +44,8 @@ verdict_re='^vtdtest: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped'
 # edu makes it the quickest to run.
 #
 # Devices, in bus order: edu (one per word), nvme (on pcie.0), nvme-rp (an
-# NVMe behind a PCIe root port, on bus 1), xhci. An NVMe's disk is a
+# NVMe behind a PCIe root port, on bus 1), xhci, dsa (the patched QEMU's
+# intel-dsa, with MOVDIR64B offered to the CPU). An NVMe's disk is a
 # per-run copy of build/nvme.img, which must be unchanged after the run.
 #
 # Clock: icount where stock edu's artificial 100 ms DMA delay needs it
@@ -62,6 +63,7 @@ configs=(
 	"nvme|x-scalable-mode=on,aw-bits=48|nvme|real|scalable second stage, DMA by an NVMe controller (no edu)"
 	"nvme-rp|x-scalable-mode=on,x-nested=on,aw-bits=48|nvme-rp xhci|real|nesting without edu: an NVMe behind a PCIe root port (requester id on bus 1) and an xHCI, DMA through RID_PASID (patched QEMU)"
 	"xhci|aw-bits=48|xhci|real|legacy mode, 48-bit, DMA by an xHCI controller (no edu)"
+	"dsa|x-scalable-mode=on,x-nested=on,aw-bits=48|dsa|real|nesting and PASID-tagged DMA from an Intel DSA, the only engine, submitting with MOVDIR64B (patched QEMU)"
 )
 # Stock edu's DMA takes 100 ms of virtual time; the patched edu's is set.
 patched_edu_delay_ns=10000
@@ -242,7 +244,10 @@ qemu_args() {	# CONFIG IMAGE DISK
 	config "$1"
 	firmware_args "$(label_of "$1")"
 	# +pdpe1gb: with 1 GiB pages OVMF maps memory a second faster.
-	args=(-M q35 -accel tcg -cpu qemu64,+pdpe1gb -m 512
+	# +movdir64b (qemu/patches 0010): DSA descriptors go as on hardware.
+	local cpu=qemu64,+pdpe1gb
+	[[ " $c_devices " != *" dsa "* ]] || cpu+=,+movdir64b
+	args=(-M q35 -accel tcg -cpu "$cpu" -m 512
 	      -nodefaults -display none -no-reboot
 	      -L /usr/share/qemu "${firmware[@]}"
 	      -drive "if=none,id=disk,file=$2,format=raw,snapshot=on")
@@ -268,6 +273,7 @@ qemu_args() {	# CONFIG IMAGE DISK
 		nvme-rp) args+=(-device pcie-root-port,id=rp0,bus=pcie.0,chassis=1,slot=1
 				"${nvme_drive[@]}" -device "$nvme,bus=rp0") ;;
 		xhci) args+=(-device qemu-xhci,id=xhci) ;;
+		dsa) args+=(-device intel-dsa) ;;
 		esac
 	done
 	# After the configuration's devices, so that they keep their

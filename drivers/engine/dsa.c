@@ -51,7 +51,7 @@
  *   unlimited portal, offset 0 first, 56 last; the device must assemble
  *   them into one descriptor.
  */
-#include "drivers/engine/dsa.h"
+#include "drivers/engine/engine.h"
 #include "drivers/engine/dsa_desc.h"
 #include "lib/errno.h"
 #include "lib/hw.h"

@@ -3,7 +3,6 @@
  * The engine layer: finds the devices an engine drives, starts each once,
  * and applies the rules every engine shares to its requests.
  */
-#include "drivers/engine/dsa.h"
 #include "drivers/engine/engine.h"
 #include "lib/errno.h"
 #include "lib/ktap.h"

@@ -59,7 +59,7 @@ struct engine_req {
 struct engine;
 
 struct engine_ops {
-	const char *kind;	/* "edu", "nvme", "xhci": what engines= names */
+	const char *kind;	/* "edu", "nvme", "xhci", "dsa": engines= names */
 	/* Whether @pd is this kind of device; touches nothing but @pd. */
 	bool (*match)(const struct pci_dev *pd);
 	/*
@@ -123,6 +123,7 @@ struct engine {
 extern const struct engine_ops edu_engine_ops;
 extern const struct engine_ops nvme_engine_ops;
 extern const struct engine_ops xhci_engine_ops;
+extern const struct engine_ops dsa_engine_ops;
 
 /*
  * Finds every device an engine drives, anywhere in the PCI hierarchy, in
