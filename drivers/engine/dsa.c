@@ -265,10 +265,9 @@ static void dsa_read_caps(struct engine *e)
 	d->wqcfg = d->bar0 + dsa_field_get(table, DSA_TABLE_WQCFG) *
 			     DSA_TABLE_MULT;
 	d->wqcfg_bytes = dsa_wqcfg_bytes(d->wqcap);
-	engine_diag(e, "DSA %u.%u, GENCAP 0x%016llx WQCAP 0x%016llx GRPCAP 0x%016llx ENGCAP 0x%016llx OPCAP 0x%016llx",
-		    (u32)dsa_field_get(d->version, DSA_VERSION_MAJOR_MASK),
-		    (u32)dsa_field_get(d->version, DSA_VERSION_MINOR_MASK),
-		    (unsigned long long)d->gencap, (unsigned long long)d->wqcap,
+	/* Raw, as Linux prints it: Sapphire Rapids' first DSA reads 0x100. */
+	engine_diag(e, "DSA version 0x%x, GENCAP 0x%016llx WQCAP 0x%016llx GRPCAP 0x%016llx ENGCAP 0x%016llx OPCAP 0x%016llx",
+		    d->version, (unsigned long long)d->gencap, (unsigned long long)d->wqcap,
 		    (unsigned long long)d->grpcap, (unsigned long long)d->engcap,
 		    (unsigned long long)d->opcap);
 }

@@ -40,8 +40,6 @@
 #define DSA_REG_CMDCAP		0xb0
 #define DSA_REG_SWERR		0xc0	/* 4 qwords */
 
-#define DSA_VERSION_MAJOR_MASK	GENMASK_ULL(7, 4)
-#define DSA_VERSION_MINOR_MASK	GENMASK_ULL(3, 0)
 #define DSA_DEVICE_VERSION_2	0x200	/* Linux's DEVICE_VERSION_2 */
 
 /* General Capability Register. */
