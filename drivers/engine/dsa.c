@@ -658,19 +658,29 @@ static int dsa_write_data(struct engine *e, const struct engine_req *r,
 	return 0;
 }
 
+/* The queue for @r, and @bytes placed in the scratch pages. */
+static int dsa_begin(struct engine *e, const struct engine_req *r,
+		     const u32 *bytes, unsigned int *wq)
+{
+	int ret = dsa_usable(e);
+
+	if (!ret)
+		ret = dsa_wq_for(e, r, wq);
+	if (!ret)
+		memcpy(phys_to_virt(r->scratch), bytes, r->len);
+	return ret;
+}
+
 /* Memmove: reads the scratch pages, writes r->iova. */
 static int dsa_write(struct engine *e, const struct engine_req *r)
 {
 	struct dsa_dev *d = dsa_of(e);
 	struct dsa_completion c;
 	unsigned int wq;
-	int ret = dsa_usable(e);
+	int ret = dsa_begin(e, r, d->pattern, &wq);
 
-	if (!ret)
-		ret = dsa_wq_for(e, r, &wq);
 	if (ret)
 		return ret;
-	memcpy(phys_to_virt(r->scratch), d->pattern, r->len);
 	dsa_desc_memmove(&d->desc, wq_pasid(d, wq), r->scratch, r->iova,
 			 r->len, cr_addr(e));
 	ret = dsa_exec(e, wq, dsa_timeout_us(r), "memmove", &c);
@@ -693,13 +703,10 @@ static int dsa_read(struct engine *e, const struct engine_req *r, bool *match)
 	struct dsa_dev *d = dsa_of(e);
 	struct dsa_completion c;
 	unsigned int wq;
-	int ret = dsa_usable(e);
+	int ret = dsa_begin(e, r, d->expect, &wq);
 
-	if (!ret)
-		ret = dsa_wq_for(e, r, &wq);
 	if (ret)
 		return ret;
-	memcpy(phys_to_virt(r->scratch), d->expect, r->len);
 	dsa_desc_compare(&d->desc, wq_pasid(d, wq), r->iova, r->scratch,
 			 r->len, cr_addr(e));
 	ret = dsa_exec(e, wq, dsa_timeout_us(r), "compare", &c);
