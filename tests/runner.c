@@ -496,14 +496,15 @@ static void print_summary(enum summary_kind kind, const char *line, void *ctx)
 
 int runner_end(bool quiesced)
 {
+	const char *untested;
 	struct ktap_totals t;
 
 	run.run_ms = (time_now_us() - run.start_us) / 1000;
 	runner_summary(print_summary, NULL);
 	t = ktap_totals();
+	untested = runner_untested();
 	ktap_diag("verdict: %s%s%s", !t.failed && quiesced ? "PASS" : "FAIL",
-		  runner_untested()[0] ? ", incomplete: " : "",
-		  runner_untested());
+		  untested[0] ? ", incomplete: " : "", untested);
 	return ktap_end();
 }
 
