@@ -16,7 +16,8 @@
 #    (FADT reset register, with -no-reboot) must make QEMU exit by itself
 #    with the verdict as the log's last line; and nested without icount
 #    on the DMA suites, repeated, where a late completion interrupt once
-#    made the next DMA look lost.
+#    made the next DMA look lost; and dsa on a CPU without MOVDIR64B,
+#    where descriptors go to the portal as eight 8-byte stores.
 # 4. The console chosen by an ACPI SPCR table (-acpitable) naming COM2, a
 #    second UART: the KTAP must go there and pass, so run-qemu.sh, which
 #    reads COM1, finds no verdict; with console=com1 in vtdtest.cfg (an
@@ -76,6 +77,7 @@ boot_paths=(
 	"preenable|sm-ss|--set inject=preenable|0||# unit 0: at entry: GSTS=0xc7000000"
 	"lost-completion|nested|--icount off --set repeat=12 --tests nested_dma,nested_invalidate,pasid_isolation,nested_replace|0||"
 	"secure-boot|sm-ss|--secure-boot --tests boot|0||"
+	"dsa-no-movdir64b|dsa|-- -cpu qemu64,+pdpe1gb|0||descriptors submitted as eight 8-byte stores"
 	"spcr-cfg-com1|none|--tests boot --set console=com1 -- -acpitable file=$spcr/com2.aml -chardev null,id=com2 -device isa-serial,chardev=com2,iobase=0x2f8,irq=3|0||# console: I/O 0x3f8, 115200 baud (vtdtest.cfg)"
 )
 
