@@ -157,8 +157,10 @@ void kernel_main(struct boot_info *bi)
 	vtd_verbose = bi->config.verbose;
 	iommu_platform_init();
 	engine_probe_all();
-	if (bi->config.inject == CFG_INJECT_PREENABLE)
+	if (bi->config.inject == CFG_INJECT_PREENABLE) {
+		preenable_init(&bi->config);
 		iommu_platform_preenable(preenable_fault_dma);
+	}
 
 	runner_run(&bi->config);
 	engine_quiesce_all();

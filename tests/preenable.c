@@ -4,6 +4,7 @@
  * which the empty root table the "platform firmware" left faults.
  */
 #include "drivers/engine/engine.h"
+#include "lib/cfg.h"
 #include "lib/ktap.h"
 #include "lib/palloc.h"
 #include "tests/preenable.h"
@@ -12,14 +13,24 @@
 #define PREENABLE_FAULT_LEN	64
 
 static u32 expect[PREENABLE_FAULT_LEN / 4];
+static const struct cfg *preenable_cfg;
 
-/* An engine whose only DMA is the request: its own queues would fault. */
+void preenable_init(const struct cfg *cfg)
+{
+	preenable_cfg = cfg;
+}
+
+/*
+ * An engine engines= allows whose only DMA is the request: its own queues
+ * would fault.
+ */
 static struct engine *lone_requester(const struct intel_iommu *iommu)
 {
 	for (unsigned int i = 0; i < engine_count(); i++) {
 		struct engine *e = engine_get(i);
 
 		if (e->pci->iommu == (int)iommu->seq &&
+		    cfg_engine_allowed(preenable_cfg, e->ops->kind) &&
 		    !(e->flags & ENGINE_OWN_DMA) &&
 		    PREENABLE_FAULT_LEN % e->len_unit == 0 &&
 		    PREENABLE_FAULT_LEN >= e->min_len)
@@ -38,7 +49,7 @@ bool preenable_fault_dma(struct intel_iommu *iommu)
 	bool match, issued = false;
 
 	if (!e) {
-		ktap_diag("inject=preenable: unit %u: no engine behind it issues a lone DMA: no fault left pending",
+		ktap_diag("inject=preenable: unit %u: no engine behind it that engines= allows issues a lone DMA: no fault left pending",
 			  iommu->seq);
 		return false;
 	}
