@@ -32,4 +32,13 @@ int flush_write_buffer(struct intel_iommu *iommu);
 void flush_unchecked(const struct intel_iommu *iommu, int ret,
 		     const char *linux_fn);
 
+/* Linux's MAX_AGAW_PFN_WIDTH: an address mask this wide covers everything. */
+#define MAX_AGAW_PFN_WIDTH	52
+
+/*
+ * The page-selective flush of [@start, @last]: its address, and its mask
+ * in *@mask (Linux's calculate_psi_aligned_address()).
+ */
+u64 psi_aligned_address(u64 start, u64 last, unsigned int *mask);
+
 #endif /* VTDTEST_INTEL_FLUSH_H */

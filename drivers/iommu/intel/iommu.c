@@ -141,7 +141,6 @@ void intel_iommu_check_registers(struct ktap_case *c,
 }
 
 #define PMEN_TIMEOUT_US		100000
-#define PSI_MASK_ALL		52	/* Linux's MAX_AGAW_PFN_WIDTH */
 
 void iommu_flush_line(const struct intel_iommu *iommu, const void *p,
 		      size_t len)
@@ -419,22 +418,6 @@ void domain_destroy(struct dmar_domain *d)
 }
 
 /*
- * Linux's calculate_psi_aligned_address(): the smallest naturally aligned
- * power-of-two block of pages that covers [iova, iova + size).
- */
-static unsigned int psi_mask(u64 *iova, u64 size)
-{
-	u64 start = *iova >> VTD_PAGE_SHIFT;
-	u64 last = (*iova + size - 1) >> VTD_PAGE_SHIFT;
-	unsigned int mask = 0;
-
-	while ((start >> mask) != (last >> mask) && mask < 52)
-		mask++;
-	*iova = (start >> mask) << mask << VTD_PAGE_SHIFT;
-	return mask;
-}
-
-/*
  * cache_tag_flush_iotlb() (cache.c, Linux 7.3.4) for a second-stage or a
  * nesting tag: IH goes with the page-selective flush only; the
  * domain-selective fallback sets addr, mask and ih to 0.
@@ -443,7 +426,9 @@ int iommu_flush_iotlb_range(struct intel_iommu *iommu, u16 did, u64 iova,
 			    u64 size, bool ih)
 {
 	unsigned int mamv = (iommu->cap & CAP_MAMV_MASK) >> CAP_MAMV_SHIFT;
-	unsigned int am = psi_mask(&iova, size);
+	unsigned int am;
+
+	iova = psi_aligned_address(iova & VTD_PAGE_MASK, iova + size - 1, &am);
 
 	if (!(iommu->cap & CAP_PSI) || am > mamv)
 		return flush_iotlb(iommu, QI_IOTLB_DOMAIN, did, 0, 0, false);
@@ -462,9 +447,9 @@ static int flush_one(struct dmar_domain *d, u32 pasid, u64 iova, u64 size,
 
 	if (d->type == DOMAIN_SECOND_STAGE)
 		return iommu_flush_iotlb_range(d->iommu, d->did, iova, size, ih);
-	am = psi_mask(&iova, size);
+	iova = psi_aligned_address(iova & VTD_PAGE_MASK, iova + size - 1, &am);
 	/* As Linux's cache_tag_flush_range(): a mask this wide is everything. */
-	if (am >= PSI_MASK_ALL)
+	if (am >= MAX_AGAW_PFN_WIDTH)
 		return flush_piotlb(d->iommu, QI_PIOTLB_PASID, d->did, pasid, 0,
 				    0, false);
 	return flush_piotlb(d->iommu, QI_PIOTLB_PAGE, d->did, pasid, iova, am,

@@ -3,13 +3,12 @@
  * Nested translation with the logic of Linux's VT-d driver; nested.h says
  * which kernel each piece follows. Nothing here is firmware specific.
  */
+#include "drivers/iommu/intel/flush.h"
 #include "drivers/iommu/intel/nested.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 
 #define U64_MAX			(~0ULL)
-/* Linux's MAX_AGAW_PFN_WIDTH: an address mask this wide covers everything. */
-#define MAX_AGAW_PFN_WIDTH	52
 
 /* sm_supported() && ecap_nest() */
 static bool nested_supported(const struct intel_iommu *iommu)
@@ -405,32 +404,6 @@ int hwpt_detach(struct vtd_device *dev, u32 pasid, struct hwpt_attached old)
 	if (!old.paging && !old.nested)
 		return -ENODEV;
 	return block_translation(dev, pasid, old);
-}
-
-/*
- * calculate_psi_aligned_address() (cache.c, Linux 7.3.4): the naturally
- * aligned block that holds @start (4 KiB aligned) and @last, from the
- * highest bit in which they differ. A block of 2^64 bytes gives
- * MAX_AGAW_PFN_WIDTH: everything. Releases before it rounded the page
- * count up with __roundup_pow_of_two(), which a range of no page reached
- * with 0 (undefined); here such a range, [addr, addr - 1], spans the
- * block that holds both.
- */
-static u64 psi_aligned_address(u64 start, u64 last, unsigned int *mask)
-{
-	u64 diff = start ^ last;
-	unsigned int sz_lg2 = diff ? 64 - __builtin_clzll(diff) : 0;
-
-	if (sz_lg2 <= VTD_PAGE_SHIFT) {
-		*mask = 0;
-		return start;
-	}
-	if (sz_lg2 >= 64) {
-		*mask = MAX_AGAW_PFN_WIDTH;
-		return 0;
-	}
-	*mask = sz_lg2 - VTD_PAGE_SHIFT;
-	return start & ~((1ULL << sz_lg2) - 1);
 }
 
 /*
