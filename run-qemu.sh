@@ -63,7 +63,7 @@ configs=(
 	"nvme|x-scalable-mode=on,aw-bits=48|nvme|real|scalable second stage, DMA by an NVMe controller (no edu)"
 	"nvme-rp|x-scalable-mode=on,x-nested=on,aw-bits=48|nvme-rp xhci|real|nesting without edu: an NVMe behind a PCIe root port (requester id on bus 1) and an xHCI, DMA through RID_PASID (patched QEMU)"
 	"xhci|aw-bits=48|xhci|real|legacy mode, 48-bit, DMA by an xHCI controller (no edu)"
-	"dsa|x-scalable-mode=on,x-nested=on,aw-bits=48|dsa|real|nesting and PASID-tagged DMA from an Intel DSA, the only engine, submitting with MOVDIR64B (patched QEMU)"
+	"dsa|x-scalable-mode=on,x-nested=on,x-smpwc=on,aw-bits=48|dsa|real|nesting and PASID-tagged DMA from an Intel DSA, the only engine, submitting with MOVDIR64B; page walks snoop (ECAP.SMPWC), so the unit sets first-stage A/D (patched QEMU)"
 )
 # Stock edu's DMA takes 100 ms of virtual time; the patched edu's is set.
 patched_edu_delay_ns=10000

@@ -14,6 +14,8 @@
 #define SZ_1G		0x40000000ULL
 /* Non-leaf entries as a guest driver writes them: P, R/W, U/S, A. */
 #define FS_TABLE_BITS	(FSPTE_P | FSPTE_RW | FSPTE_US | FSPTE_A)
+/* Flags the unit sets as it uses an entry (3.6.2): set ahead, or not. */
+#define FS_AD_BITS	(FSPTE_A | FSPTE_D)
 #define POOL_STRIDE	7	/* coprime with GUEST_POOL_PAGES */
 
 static u64 page_size_at(unsigned int level)
@@ -103,9 +105,12 @@ void guest_release(struct guest *g)
 	g->nr_tables = 0;
 }
 
-/* The entry for @gva in the table at @level, allocating tables above it. */
+/*
+ * The entry for @gva in the table at @level; a missing table above it is
+ * allocated and pointed to with @table_bits, or, with 0, not allocated.
+ */
 static u64 *walk_alloc(struct guest *g, u64 gva, unsigned int level,
-		       bool alloc)
+		       u64 table_bits)
 {
 	u64 *table = table_at(g, g->fs_root_gpa);
 
@@ -114,9 +119,9 @@ static u64 *walk_alloc(struct guest *g, u64 gva, unsigned int level,
 		u64 gpa;
 
 		if (!(*e & FSPTE_P)) {
-			if (!alloc || new_table(g, &gpa))
+			if (!table_bits || new_table(g, &gpa))
 				return NULL;
-			set_entry(g, e, gpa | FS_TABLE_BITS);
+			set_entry(g, e, gpa | table_bits);
 		} else if (*e & FSPTE_PS) {
 			return NULL;
 		}
@@ -140,12 +145,18 @@ int guest_map(struct guest *g, u64 gva, u64 gpa, u64 size, unsigned int prot)
 {
 	u64 leaf_bits = FSPTE_P | FSPTE_US | FSPTE_A |
 			(prot & GUEST_PROT_WRITE ? FSPTE_RW | FSPTE_D : 0);
+	u64 table_bits = FS_TABLE_BITS;
+
+	if (prot & GUEST_AD_CLEAR) {
+		leaf_bits &= ~FS_AD_BITS;
+		table_bits &= ~FS_AD_BITS;
+	}
 
 	if (!IS_ALIGNED(gva | gpa | size, SZ_4K))
 		return -EINVAL;
 	while (size) {
 		unsigned int level = leaf_level(gva, gpa, size);
-		u64 *e = walk_alloc(g, gva, level, true);
+		u64 *e = walk_alloc(g, gva, level, table_bits);
 
 		if (!e)
 			return -ENOMEM;
@@ -161,7 +172,7 @@ int guest_map(struct guest *g, u64 gva, u64 gpa, u64 size, unsigned int prot)
 
 u64 *guest_fs_entry(struct guest *g, u64 gva, unsigned int level)
 {
-	return walk_alloc(g, gva, level, false);
+	return walk_alloc(g, gva, level, 0);
 }
 
 u64 guest_fs_table_gpa(struct guest *g, u64 gva, unsigned int level)

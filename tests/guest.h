@@ -36,6 +36,13 @@ struct guest {
 
 /* First-stage protection, as the guest's own driver would set it. */
 #define GUEST_PROT_WRITE	BIT(0)
+/*
+ * A and D left clear in the leaves and in the tables the call creates, as
+ * a guest OS's fresh tables are: the unit must set them as it uses the
+ * entries (VT-d 3.6.2), or fault (SFS.9) where its page walks cannot
+ * snoop. Without it, A (and D for a writable page) are set ahead.
+ */
+#define GUEST_AD_CLEAR		BIT(1)
 
 void guest_vm_init(struct guest_vm *vm, struct hwpt_paging *parent);
 /* A fresh guest-physical range of @size bytes, aligned to @align. */
@@ -48,7 +55,8 @@ int guest_init(struct guest *g, struct guest_vm *vm, unsigned int levels);
 void guest_release(struct guest *g);
 /*
  * The guest maps [gva, gva + size) to [gpa, gpa + size) in its first
- * stage, with the largest leaves (4K, 2M, 1G) that alignment allows.
+ * stage, with the largest leaves (4K, 2M, 1G) that alignment allows;
+ * @prot: GUEST_PROT_WRITE, GUEST_AD_CLEAR.
  */
 int guest_map(struct guest *g, u64 gva, u64 gpa, u64 size, unsigned int prot);
 /* The guest's first-stage entry for @gva at @level, by its host alias. */

@@ -9,7 +9,9 @@
  *	nested_alloc		every valid input, every invalid one with
  *				Linux's error, and the PASID entry bits
  *	nested_dma		4K, 2M and 1G leaves in each stage and mixed,
- *				reads, writes, ranges across pages
+ *				reads, writes, ranges across pages; A and D
+ *				left clear by the guest, set by the unit or
+ *				SFS.9 where its page walks do not snoop
  *	nested_faults		first-stage not present and read-only, the
  *				second stage read-only, a second-stage hole
  *				under a first-stage table and under the page
@@ -546,6 +548,153 @@ static void fs_5level(struct ktap_case *c, const void *arg)
 	nested_access(c, 57, 1ULL << 50, SZ_4K, SZ_4K, SZ_4K, 0, SZ_4K, false);
 }
 
+/*
+ * A and D as the unit must leave them (VT-d 3.6.2), written by hand: bit 5
+ * Accessed in every first-stage entry a translation uses, bit 6 Dirty in
+ * the leaf of a write; P, R/W, U/S (bits 0-2, 9.7) as the guest wrote
+ * them. Page walks snoop with ECAP.SMPWC (bit 48, 11.4.3) and PWSNP (bit
+ * 23 of the PASID entry's second word, 9.6); without both, an update the
+ * unit needs faults the request with SFS.9 (0x90, Table 30 in 7.1.3).
+ */
+#define FS_BIT_P		BIT_ULL(0)
+#define FS_BIT_RW		BIT_ULL(1)
+#define FS_BIT_US		BIT_ULL(2)
+#define FS_BIT_A		BIT_ULL(5)
+#define FS_BIT_D		BIT_ULL(6)
+#define ECAP_BIT_SMPWC		BIT_ULL(48)
+#define PE1_BIT_PWSNP		BIT_ULL(23)
+#define REASON_SFS_9		0x90
+#define AD_LEVELS		4	/* the first stage of nest_init(.., 48) */
+
+static u64 fs_entry_now(struct nest *n, unsigned int level)
+{
+	return *(volatile u64 *)guest_fs_entry(&n->g, GVA, level);
+}
+
+/*
+ * After the access, the leaf holds @want and each table entry above it
+ * what it held before, with A set when the access landed. Where it
+ * faulted, the unit may have set A on the way (3.6.2), nothing else.
+ */
+static void ad_check_entries(struct ktap_case *c, struct nest *n, u64 want,
+			     const u64 *before, bool landed)
+{
+	u64 may = landed ? 0 : FS_BIT_A;
+
+	for (unsigned int level = 1; level <= AD_LEVELS; level++) {
+		u64 now = fs_entry_now(n, level);
+		u64 exp = level == 1 ? want : before[level] |
+			  (landed ? FS_BIT_A : 0);
+
+		if ((now & ~may) != (exp & ~may))
+			ktap_fail(c, "fs-L%u entry 0x%016llx after the %s, want 0x%016llx%s",
+				  level, (unsigned long long)now,
+				  landed ? "access" : "fault",
+				  (unsigned long long)exp,
+				  landed ? "" : " (A allowed)");
+	}
+}
+
+/*
+ * One guest page whose first-stage entries the guest left with A and D
+ * clear, accessed once (@write or a read). Where the unit's page walks
+ * snoop, the access lands and the unit sets A, and D for a write, in the
+ * guest's leaf; where they do not, it faults with SFS.9 and nothing lands.
+ */
+static void ad_access(struct ktap_case *c, unsigned int guest_prot, bool write)
+{
+	struct dma_ctx *x = &fx.ctx[0];
+	const struct walk_result *w;
+	struct pasid_entry *pe;
+	struct dma_target t;
+	struct dma_map m;
+	struct dma_intent in = { .maps = &m };
+	u64 gpa, leaf, want, before[AD_LEVELS + 1];
+	bool smpwc, pwsnp, snoop, ok;
+	struct nest n;
+
+	if (dma_target_alloc(&t, 1, 1)) {
+		ktap_fail(c, "no memory for the target");
+		return;
+	}
+	m = (struct dma_map){ GVA, t.phys, SZ_4K,
+			      guest_prot & GUEST_PROT_WRITE ? RW : PGTABLE_PROT_READ };
+	gpa = guest_reserve(&vm, SZ_4K, SZ_4K);
+	if (!nest_init(c, &n, 0, 48))
+		goto out;
+	if (guest_back(&vm, gpa, t.phys, SZ_4K, RW) ||
+	    guest_map(&n.g, GVA, gpa, SZ_4K, guest_prot | GUEST_AD_CLEAR)) {
+		ktap_fail(c, "guest page with A and D clear at 0x%llx: not mapped",
+			  (unsigned long long)GVA);
+		goto out;
+	}
+	if (!attach(c, 0, IOMMU_NO_PASID, as_nested(&n), nothing))
+		goto out;
+	leaf = gpa | FS_BIT_P | FS_BIT_US |
+	       (guest_prot & GUEST_PROT_WRITE ? FS_BIT_RW : 0);
+	for (unsigned int level = 1; level <= AD_LEVELS; level++)
+		before[level] = fs_entry_now(&n, level);
+	if (before[1] != leaf) {
+		ktap_fail(c, "the guest's leaf is 0x%016llx, want 0x%016llx (A and D clear)",
+			  (unsigned long long)before[1],
+			  (unsigned long long)leaf);
+		goto detach;
+	}
+	pe = pasid_get_entry(&fx.dev[0].pasid, IOMMU_NO_PASID, false);
+	smpwc = fx.iommu->ecap & ECAP_BIT_SMPWC;
+	pwsnp = pe && (pe->val[1] & PE1_BIT_PWSNP);
+	snoop = smpwc && pwsnp;
+	w = dma_walk(x, GVA, write);
+	if (snoop ? w->fault :
+	    (!w->fault || !vtd_walk_allows(w, REASON_SFS_9))) {
+		ktap_fail(c, "SMPWC=%u PWSNP=%u: the walker says %s (reason 0x%02x), want %s",
+			  smpwc, pwsnp, w->fault ? "fault" : "it lands",
+			  w->reason, snoop ? "it lands" : "SFS.9 (0x90)");
+		vtd_walk_print(w);
+		goto detach;
+	}
+	in.nr = snoop;
+	if (write)
+		ok = dma_check_write(c, x, &t, GVA + 0x400, 0x800, &in);
+	else
+		ok = dma_check_read(c, x, &t, GVA + 0x400, 0x800, &in);
+	if (c->result == KTAP_SKIP)
+		goto detach;
+	want = leaf | (snoop ? FS_BIT_A | (write ? FS_BIT_D : 0) : 0);
+	ktap_diag("SMPWC=%u PWSNP=%u: page walks %s, so the %s %s; the unit %s, leaf 0x%016llx -> 0x%016llx (want 0x%016llx%s)",
+		  smpwc, pwsnp, snoop ? "snoop" : "do not snoop",
+		  write ? "write" : "read",
+		  snoop ? (write ? "must set A and D" : "must set A, not D") :
+			  "faults with SFS.9 (0x90)",
+		  ok ? (snoop ? "let it land" : "faulted it") : "did otherwise (above)",
+		  (unsigned long long)leaf,
+		  (unsigned long long)fs_entry_now(&n, 1),
+		  (unsigned long long)want, snoop ? "" : ", A allowed");
+	ad_check_entries(c, &n, want, before, snoop);
+detach:
+	hwpt_detach(&fx.dev[0], IOMMU_NO_PASID, as_nested(&n));
+out:
+	nest_release(&n);
+	vm_reset();
+	dma_target_free(&t);
+}
+
+static void ad_write(struct ktap_case *c, const void *arg)
+{
+	ad_access(c, GUEST_PROT_WRITE, true);
+}
+
+/* A read of a writable page: A, never D. */
+static void ad_read(struct ktap_case *c, const void *arg)
+{
+	ad_access(c, GUEST_PROT_WRITE, false);
+}
+
+static void ad_read_only(struct ktap_case *c, const void *arg)
+{
+	ad_access(c, 0, false);
+}
+
 static const struct test_case dma_cases[] = {
 	TEST_CASE(page_4k),
 	TEST_CASE(cross_pages),
@@ -555,6 +704,9 @@ static const struct test_case dma_cases[] = {
 	TEST_CASE(fs_4k_ss_2m),
 	TEST_CASE(fs_1g_ss_1g),
 	TEST_CASE(fs_5level),
+	TEST_CASE(ad_write),
+	TEST_CASE(ad_read),
+	TEST_CASE(ad_read_only),
 };
 
 NESTED_SUITE(nested_dma_suite, "nested_dma", dma_cases);
