@@ -15,6 +15,8 @@
  * Request semantics (spec 3.4.3, 9.4):
  *  - Legacy mode (RTADDR.TTM = 00b): a request carrying a PASID faults with
  *    reason 31h; @priv and @exec are ignored.
+ *  - Scalable mode, request with PASID: a PASID wider than the ECAP.PSS + 1
+ *    bits faults SGN.10 (89h) next to any fault its walk meets.
  *  - Scalable mode, request without PASID: it uses PASID RID_PASID (0 when
  *    ECAP.RPS is clear), is a user request unless ECAP.RPRIVS and the
  *    context's RID_PRIV are set, and is never an execute request: @priv and
