@@ -39,8 +39,10 @@
 #define ECAP_FSTS	(1ULL << 47)
 #define ECAP_SMPWC	(1ULL << 48)
 #define ECAP_RPS	(1ULL << 49)
+#define ECAP_PSS(n)	((u64)(n) << 35)	/* 39:35: PASIDs of n + 1 bits */
+#define ECAP_PSS_MASK	(0x1fULL << 35)
 #define ECAP_SM		(ECAP_PT | ECAP_NEST | ECAP_SRS | ECAP_SMTS | \
-			 ECAP_SSTS | ECAP_FSTS | ECAP_SMPWC)
+			 ECAP_SSTS | ECAP_FSTS | ECAP_SMPWC | ECAP_PSS(19))
 
 /* second-stage entry: R 0, W 1, X 2, PS 7, SNP 11 */
 #define SS_R		0x1ULL
@@ -1543,4 +1545,267 @@ UNIT_TEST(walker_abort_dma_mode)
 	walk(&s.u, SM_SID, 0x7000, false);
 	EXPECT_FAULT(0x33, 0);
 	EXPECT_STR(vtd_fault_reason_name(0x33), "RTA.4 abort-DMA mode (TTM=11b)");
+}
+
+/*
+ * 3.8.1, nested with SSADE=1: "reads to first-stage paging structures are
+ * allowed from any input address with valid translation for which read
+ * and write permissions are both granted in every second-stage
+ * paging-entry". Table 30 has no row for a table read refused for W:
+ * SGN.6 (85h) by SFS.1's note, SFS.7 (76h, SFS.6 75h for the FSPTPTR
+ * table) and SFS.8 (77h) are allowed, at the first-stage level.
+ */
+UNIT_TEST(walker_nested_ssade_table_reads_need_write)
+{
+	struct nest n;
+	u64 l2_gpa;
+
+	fake_hw_reset();
+	nest_build(&n, 2, 0);
+	n.s.u.ecap |= ECAP_SSADS;
+	l2_gpa = *guest_entry_at(&n.g, n.fs, 4, IOVA, 3) & ADDR_MASK;
+	/* the page of the first-stage L2 table is read-only in the second stage */
+	*entry_at(n.g.ss, 4, l2_gpa, 1) &= ~SS_W;
+	/* SSADE=0: reads of first-stage tables need R only */
+	walk(&n.s.u, SM_SID, IOVA, false);
+	EXPECT_OK(OUT_HPA, 0x1000);
+	walk(&n.s.u, SM_SID, IOVA, true);		/* A, D preset: no update */
+	EXPECT_OK(OUT_HPA, 0x1000);
+	/* SSADE=1: they need R and W */
+	n.s.pe[0] |= PE_SSADE;
+	walk(&n.s.u, SM_SID, IOVA, false);
+	EXPECT_FAULT(0x85, 2);
+	EXPECT_ALLOWS(0x76);
+	EXPECT_ALLOWS(0x77);
+	EXPECT_U64(res.nr_reasons, 3);
+	EXPECT_STR(res.steps[res.nr_steps - 1].what, "fs-L2>ss-L1");
+	/* W on every second-stage entry on the way is enough */
+	*entry_at(n.g.ss, 4, l2_gpa, 1) |= SS_W;
+	walk(&n.s.u, SM_SID, IOVA, false);
+	EXPECT_OK(OUT_HPA, 0x1000);
+	/*
+	 * a non-leaf second-stage entry without W refuses it as well; the
+	 * SS-PDE of the L2 table page maps every guest table page from
+	 * GPA_TABLES, so the first read, of the FSPTPTR table, faults
+	 */
+	*entry_at(n.g.ss, 4, l2_gpa, 2) &= ~SS_W;
+	walk(&n.s.u, SM_SID, IOVA, false);
+	EXPECT_FAULT(0x85, 4);
+	EXPECT_ALLOWS(0x75);
+	*entry_at(n.g.ss, 4, l2_gpa, 2) |= SS_W;
+	/* the FSPTPTR table: SFS.6 instead of SFS.7 */
+	*entry_at(n.g.ss, 4, n.fs_gpa, 1) &= ~SS_W;
+	walk(&n.s.u, SM_SID, IOVA, false);
+	EXPECT_FAULT(0x85, 4);
+	EXPECT_ALLOWS(0x75);
+	EXPECT_ALLOWS(0x77);
+	if (vtd_walk_allows(&res, 0x76))
+		unit_failed(__FILE__, __LINE__, "SFS.7 allowed for the FSPTPTR table");
+	*entry_at(n.g.ss, 4, n.fs_gpa, 1) |= SS_W;
+	/* the final page is not a paging structure: reads need R only */
+	*entry_at(n.g.ss, 4, OUT_GPA, 1) = OUT_HPA | SS_R;
+	walk(&n.s.u, SM_SID, IOVA, false);
+	EXPECT_OK(OUT_HPA, 0x1000);
+	walk(&n.s.u, SM_SID, IOVA, true);
+	EXPECT_FAULT(0x85, 1);
+	EXPECT_U64(res.nr_reasons, 1);
+}
+
+/* Sets A and D in every present entry of the second-stage tables under @t. */
+static void ss_set_ad(u64 *t, unsigned int level)
+{
+	for (unsigned int i = 0; i < 512; i++) {
+		if (!(t[i] & SS_RW))
+			continue;
+		t[i] |= SS_A | SS_D;
+		if (level > 1 && !(t[i] & SS_PS))
+			ss_set_ad(va(t[i]), level - 1);
+	}
+}
+
+/*
+ * Nested, SSADE=1, no page-walk snoop: a first-stage D update writes the
+ * leaf's GPA, so the second-stage leaf of that table page needs D too
+ * (3.7.2): SFS.9 (90h) and SSS.5 (7Ch) both hold.
+ */
+UNIT_TEST(walker_nested_ssade_fs_update_needs_ss_dirty)
+{
+	struct nest n;
+	u64 l1_gpa;
+
+	fake_hw_reset();
+	nest_build(&n, 2, 0);
+	n.s.u.ecap |= ECAP_SSADS;
+	n.s.pe[0] |= PE_SSADE;
+	n.s.pe[1] &= ~PE_PWSNP;
+	ss_set_ad(n.g.ss, 4);
+	walk(&n.s.u, SM_SID, IOVA, true);		/* every A/D preset */
+	EXPECT_OK(OUT_HPA, 0x1000);
+	l1_gpa = *guest_entry_at(&n.g, n.fs, 4, IOVA, 2) & ADDR_MASK;
+	*guest_entry_at(&n.g, n.fs, 4, IOVA, 1) &= ~FS_D;
+	walk(&n.s.u, SM_SID, IOVA, true);
+	EXPECT_FAULT(0x90, 1);
+	EXPECT_U64(res.nr_reasons, 1);			/* the L1 page has D */
+	*entry_at(n.g.ss, 4, l1_gpa, 1) &= ~SS_D;
+	walk(&n.s.u, SM_SID, IOVA, true);
+	EXPECT_FAULT(0x90, 1);
+	EXPECT_ALLOWS(0x7c);
+	EXPECT_U64(res.nr_reasons, 2);
+	/* a read makes no update: the clear D of the table page is unused */
+	walk(&n.s.u, SM_SID, IOVA, false);
+	EXPECT_OK(OUT_HPA, 0x1000);
+}
+
+#define ECAP_SSIRWS	(1ULL << 57)
+#define RTADDR_SSIRWE	(1ULL << 7)
+#define SS_IR		(1ULL << 61)
+#define SS_IW		(1ULL << 62)
+
+/*
+ * Second-stage IR/IW (9.8, Tables 41-47; 11.4.5 RTADDR.SSIRWE, 11.4.3
+ * ECAP.SSIRWS): bit 62 (IW) is Reserved(0) and bit 61 (IR) ignored unless
+ * SSIRWE is set on a unit with SSIRWS; then IR and IW give the
+ * permissions and R and W are ignored.
+ */
+UNIT_TEST(walker_ss_io_read_write_bits)
+{
+	struct legacy l;
+	struct sm s;
+	u64 *ss, *leaf;
+
+	fake_hw_reset();
+	sm_build(&s, SM_SID, 0);
+	ss = new_table();
+	s.pe[0] = pa(ss) | PE_PGTT(2) | PE_AW(2) | PE_P;
+	leaf = map(ss, 4, 0x7000, 1, 0x20000 | SS_RW, SS_RW);
+	/* not enabled: IR ignored, IW reserved (SSS.3) */
+	*leaf |= SS_IR;
+	walk(&s.u, SM_SID, 0x7000, true);
+	EXPECT_OK(0x20000, 0x1000);
+	*leaf |= SS_IW;
+	walk(&s.u, SM_SID, 0x7000, false);
+	EXPECT_FAULT(0x7a, 1);
+	*entry_at(ss, 4, 0x7000, 3) |= SS_IW;
+	walk(&s.u, SM_SID, 0x7000, false);
+	EXPECT_FAULT(0x7a, 3);
+	/* SSIRWE without ECAP.SSIRWS is Reserved(0): still not enabled */
+	s.u.rtaddr |= RTADDR_SSIRWE;
+	walk(&s.u, SM_SID, 0x7000, false);
+	EXPECT_FAULT(0x7a, 3);
+	/* SSIRWS without SSIRWE: not enabled either */
+	s.u.rtaddr &= ~RTADDR_SSIRWE;
+	s.u.ecap |= ECAP_SSIRWS;
+	walk(&s.u, SM_SID, 0x7000, false);
+	EXPECT_FAULT(0x7a, 3);
+	/* enabled: entries with R/W only grant nothing (SSS.2 at the top) */
+	s.u.rtaddr |= RTADDR_SSIRWE;
+	*entry_at(ss, 4, 0x7000, 3) &= ~SS_IW;
+	*leaf = 0x20000 | SS_RW;
+	walk(&s.u, SM_SID, 0x7000, false);
+	EXPECT_FAULT(0x79, 4);
+	/* IR|IW on the path, R=W=0 in every entry */
+	map(ss, 4, 0x7000, 1, 0x20000 | SS_IR | SS_IW, 0);
+	for (unsigned int lvl = 4; lvl > 1; lvl--)
+		*entry_at(ss, 4, 0x7000, lvl) = (*entry_at(ss, 4, 0x7000, lvl) &
+						 ADDR_MASK) | SS_IR | SS_IW;
+	walk(&s.u, SM_SID, 0x7000, true);
+	EXPECT_OK(0x20000, 0x1000);
+	EXPECT_CONTAINS(res.steps[7].decoded, "IR=1 IW=1");
+	/* IR only (W set, ignored): writes refused (SGN.6), reads fine */
+	leaf = entry_at(ss, 4, 0x7000, 1);
+	*leaf = 0x20000 | SS_IR | SS_W;
+	walk(&s.u, SM_SID, 0x7000, true);
+	EXPECT_FAULT(0x85, 1);
+	walk(&s.u, SM_SID, 0x7000, false);
+	EXPECT_OK(0x20000, 0x1000);
+	/* IW only (R set, ignored): reads refused (SGN.7) */
+	*leaf = 0x20000 | SS_IW | SS_R;
+	walk(&s.u, SM_SID, 0x7000, false);
+	EXPECT_FAULT(0x86, 1);
+	walk(&s.u, SM_SID, 0x7000, true);
+	EXPECT_OK(0x20000, 0x1000);
+	/* IR=IW=0 in a non-leaf entry: SSS.2 */
+	*entry_at(ss, 4, 0x7000, 2) &= ~(SS_IR | SS_IW);
+	walk(&s.u, SM_SID, 0x7000, false);
+	EXPECT_FAULT(0x79, 2);
+
+	/* legacy: IW is reserved (LSS.2, Ch) */
+	fake_hw_reset();
+	legacy_build(&l, 0, 2, 1);
+	leaf = map(l.sl, 4, 0x5000, 1, 0x30000 | SS_RW | SS_IR, SS_RW);
+	walk(&l.u, SID, 0x5000, true);
+	EXPECT_OK(0x30000, 0x1000);
+	*leaf |= SS_IW;
+	walk(&l.u, SID, 0x5000, true);
+	EXPECT_FAULT(0x0c, 1);
+	*leaf &= ~SS_IW;
+	/* RTA.1.4 (30h): SSIRWE with TTM=00b on a unit with SSIRWS */
+	l.u.rtaddr |= RTADDR_SSIRWE;
+	walk(&l.u, SID, 0x5000, true);
+	EXPECT_OK(0x30000, 0x1000);			/* no SSIRWS: Reserved(0) */
+	l.u.ecap |= ECAP_SSIRWS;
+	walk(&l.u, SID, 0x5000, true);
+	EXPECT_FAULT(0x30, 0);
+	EXPECT_U64(res.nr_reasons, 1);
+}
+
+/*
+ * SGN.10 (89h): "The PASID value in an untranslated/translation/translated
+ * request-with-PASID is greater than the value reported by PASID Size
+ * Supported (PSS)": PSS = N means PASIDs of N + 1 bits (11.4.3). Table 30
+ * gives no priority over the structure faults the walk meets.
+ */
+UNIT_TEST(walker_sgn10_pasid_beyond_pss)
+{
+	struct sm s;
+	u64 *ss, *pe;
+	struct walk_request req = { .sid = SM_SID, .addr = 0x7000,
+				    .pasid_present = true, .pasid = 0xff };
+
+	fake_hw_reset();
+	sm_build(&s, SM_SID, 0xff);
+	ss = new_table();
+	s.pe[0] = pa(ss) | PE_PGTT(2) | PE_AW(2) | PE_P;
+	map(ss, 4, 0x7000, 1, 0x20000 | SS_RW, SS_RW);
+	pe = sm_pasid(&s, 0x100);
+	memcpy(pe, s.pe, 64);
+	s.u.ecap = (s.u.ecap & ~ECAP_PSS_MASK) | ECAP_PSS(7);	/* 8 bits */
+	walk_req(&s.u, &req);
+	EXPECT_OK(0x20000, 0x1000);
+	req.pasid = 0x100;
+	walk_req(&s.u, &req);
+	EXPECT_FAULT(0x89, 0);
+	EXPECT_U64(res.nr_reasons, 1);
+	s.u.ecap = (s.u.ecap & ~ECAP_PSS_MASK) | ECAP_PSS(8);	/* 9 bits */
+	walk_req(&s.u, &req);
+	EXPECT_OK(0x20000, 0x1000);
+	/* beyond PSS and beyond PDTS 0 (2^13 PASIDs): SGN.10 or SCT.7 */
+	req.pasid = 0x2000;
+	walk_req(&s.u, &req);
+	EXPECT_FAULT(0x89, 0);
+	EXPECT_ALLOWS(0x46);
+	EXPECT_U64(res.nr_reasons, 2);
+	/* beyond PSS, PASIDE=0: SGN.10 or SCT.6 */
+	req.pasid = 0x200;
+	s.ce[0] &= ~(1ULL << 3);
+	walk_req(&s.u, &req);
+	EXPECT_FAULT(0x89, 0);
+	EXPECT_ALLOWS(0x45);
+	s.ce[0] |= 1ULL << 3;
+	/* an execute request (RTA.5, 34h) beyond PSS: SGN.10 holds too */
+	req.exec = true;
+	walk_req(&s.u, &req);
+	EXPECT_FAULT(0x34, 0);
+	EXPECT_ALLOWS(0x89);
+	req.exec = false;
+	/* requests without PASID use RID_PASID, never SGN.10 */
+	s.u.ecap &= ~ECAP_PSS_MASK;			/* 1-bit PASIDs */
+	*sm_pasid(&s, 0) = s.pe[0];
+	walk(&s.u, SM_SID, 0x7000, true);
+	EXPECT_OK(0x20000, 0x1000);
+	/* legacy mode: a request with PASID is RTA.2 (31h), not SGN.10 */
+	s.u.rtaddr &= ~SMT;
+	walk_req(&s.u, &req);
+	EXPECT_FAULT(0x31, 0);
+	EXPECT_U64(res.nr_reasons, 1);
 }

@@ -13,7 +13,7 @@
  *            LSS.x, LGN.x, RTA.x, SRT.x, SCT.x, SPD.x, SPT.x, SFS.x,
  *            SSS.x, SGN.x); each fault below cites the one it predicts
  *   9.1-9.8  root, context, PASID directory/table and paging entry formats
- *   11.4     VER_REG, CAP_REG, ECAP_REG, RTADDR_REG
+ *   11.4     VER_REG, CAP_REG, ECAP_REG (PSS, SSIRWS), RTADDR_REG (SSIRWE)
  *
  * Where revisions differ the unit's VER_REG decides, and the diagnostic
  * says which rule applied: execute requests (ER=1) fault RTA.5 (34h) on
@@ -53,6 +53,8 @@
 #define W_ECAP_ERS		BIT_ULL(30)	/* execute requests (rev 3.x) */
 #define W_ECAP_SRS		BIT_ULL(31)	/* supervisor requests */
 #define W_ECAP_EAFS		BIT_ULL(34)	/* extended accessed flag */
+#define W_ECAP_PSS_SHIFT	35		/* 39:35, PASIDs of PSS + 1 bits */
+#define W_ECAP_PSS_MASK		0x1fULL
 #define W_ECAP_SMTS		BIT_ULL(43)	/* scalable mode */
 #define W_ECAP_SSADS		BIT_ULL(45)	/* second-stage A/D */
 #define W_ECAP_SSTS		BIT_ULL(46)	/* second-stage translation */
@@ -61,6 +63,7 @@
 #define W_ECAP_RPS		BIT_ULL(49)	/* RID_PASID */
 #define W_ECAP_ADMS		BIT_ULL(52)	/* abort DMA mode */
 #define W_ECAP_RPRIVS		BIT_ULL(53)	/* RID_PRIV */
+#define W_ECAP_SSIRWS		BIT_ULL(57)	/* second-stage IR/IW bits */
 
 #define W_VER_MAJOR_SHIFT	4		/* 7:4 */
 #define W_VER_MAJOR_MASK	0xfU
@@ -70,6 +73,7 @@
 #define W_TTM_LEGACY		0
 #define W_TTM_SCALABLE		1
 #define W_TTM_ABORT		3
+#define W_RTADDR_SSIRWE		BIT_ULL(7)	/* RsvdZ without ECAP.SSIRWS */
 #define W_RTADDR_RTA		GENMASK_ULL(63, 12)
 
 /* Table pointers in entries: bits HAW-1:12; bits 63:HAW are reserved. */
@@ -159,6 +163,8 @@
 #define W_SS_A			BIT_ULL(8)
 #define W_SS_D			BIT_ULL(9)
 #define W_SS_SNP		BIT_ULL(11)
+#define W_SS_IR			BIT_ULL(61)	/* with RTADDR.SSIRWE, else ignored */
+#define W_SS_IW			BIT_ULL(62)	/* with RTADDR.SSIRWE, else Reserved(0) */
 
 /* ---- 9.7 first-stage paging entry (IA-32e format) ---- */
 #define W_FS_P			BIT_ULL(0)
@@ -241,6 +247,7 @@
 #define FR_SGN_WRITE		0x85	/* SGN.6 */
 #define FR_SGN_READ		0x86	/* SGN.7 */
 #define FR_SGN_INTR		0x87	/* SGN.8 output in interrupt range */
+#define FR_SGN_PSS		0x89	/* SGN.10 PASID beyond ECAP.PSS */
 #define FR_SFS_AD_NOSNOOP	0x90	/* SFS.9 */
 #define FR_SFS_AD_FAIL		0x91	/* SFS.10 */
 
@@ -269,7 +276,7 @@ static const struct {
 	{ 0x24, "IR: reserved field set in IRTE" },
 	{ 0x25, "IR: compatibility format interrupt blocked" },
 	{ 0x26, "IR: source-id verification failure" },
-	{ FR_RTA_TTM, "RTA.1 RTADDR TTM reserved or unsupported" },
+	{ FR_RTA_TTM, "RTA.1 invalid RTADDR (TTM reserved or unsupported, SSIRWE in legacy mode)" },
 	{ FR_RTA_PASID, "RTA.2 legacy mode, request with PASID" },
 	{ FR_RTA_PRQ, "RTA.3 legacy mode, page request" },
 	{ FR_RTA_ABORT, "RTA.4 abort-DMA mode (TTM=11b)" },
@@ -319,7 +326,7 @@ static const struct {
 	{ FR_SGN_WRITE, "SGN.6 no write permission" },
 	{ FR_SGN_READ, "SGN.7 no read permission" },
 	{ FR_SGN_INTR, "SGN.8 output address in interrupt range" },
-	{ 0x89, "SGN.10 PASID beyond ECAP.PSS" },
+	{ FR_SGN_PSS, "SGN.10 PASID beyond ECAP.PSS" },
 	{ FR_SFS_AD_NOSNOOP, "SFS.9 first-stage A/D update without snoop" },
 	{ FR_SFS_AD_FAIL, "SFS.10 first-stage A/D update failed" },
 };
@@ -379,6 +386,7 @@ struct walker {
 	bool exec;		/* effective execute request */
 	bool exec_rev3;		/* rev 3.x execute model (VER major <= 7, ERS) */
 	bool snoop;		/* paging-structure accesses snoop (SMPWC, PWSNP) */
+	bool ssirw;		/* second-stage permissions from IR/IW (SSIRWE) */
 	u64 pe[8];		/* the PASID entry in use */
 	unsigned int nr_pending;
 	struct walk_pending pending[WALK_MAX_PENDING];
@@ -606,6 +614,10 @@ static u64 ss_rsvd(const struct walker *w, u64 e, unsigned int level,
 	*field = "address bits above HAW";
 	if (e & rsvd_haw(w) & GENMASK_ULL(51, 0))
 		return e & rsvd_haw(w) & GENMASK_ULL(51, 0);
+	/* Tables 41-47: IW is Reserved(0) unless SSIRWE (IR is ignored). */
+	*field = "IW (bit 62) without RTADDR.SSIRWE";
+	if (!w->ssirw && (e & W_SS_IW))
+		return W_SS_IW;
 	*field = "PS (no superpage at this level)";
 	if (ps && (level > 3 || (level == 3 && !(cap & W_CAP_SLLPS_1G)) ||
 		   (level == 2 && !(cap & W_CAP_SLLPS_2M))))
@@ -624,12 +636,30 @@ static u64 ss_rsvd(const struct walker *w, u64 e, unsigned int level,
 	return 0;
 }
 
-static void ss_decode(struct walk_step *st, u64 e)
+static void ss_decode(const struct walker *w, struct walk_step *st, u64 e)
 {
-	step_decode(st, "R=%u W=%u X=%u PS=%u A=%u D=%u SNP=%u addr=0x%llx",
+	step_decode(st, "R=%u W=%u X=%u PS=%u A=%u D=%u SNP=%u addr=0x%llx%s%s",
 		    !!(e & W_SS_R), !!(e & W_SS_W), !!(e & W_SS_X),
 		    !!(e & W_SS_PS), !!(e & W_SS_A), !!(e & W_SS_D),
-		    !!(e & W_SS_SNP), ULL(e & W_ADDR));
+		    !!(e & W_SS_SNP), ULL(e & W_ADDR),
+		    (e & W_SS_IR) ? " IR=1" : "", (e & W_SS_IW) ? " IW=1" : "");
+	if (w->ssirw)
+		copy_str(st->decoded + strlen(st->decoded),
+			 sizeof(st->decoded) - strlen(st->decoded), " (SSIRWE)");
+}
+
+/*
+ * The read and write permission of a second-stage entry: R and W, or
+ * with RTADDR.SSIRWE IR and IW (11.4.5; R and W are then ignored).
+ */
+static bool ss_read(const struct walker *w, u64 e)
+{
+	return e & (w->ssirw ? W_SS_IR : W_SS_R);
+}
+
+static bool ss_write(const struct walker *w, u64 e)
+{
+	return e & (w->ssirw ? W_SS_IW : W_SS_W);
 }
 
 static void ss_walk(struct walker *w, const struct ss_cfg *c, u64 in,
@@ -660,13 +690,13 @@ static void ss_walk(struct walker *w, const struct ss_cfg *c, u64 in,
 			return;
 		}
 		e = st->entry[0];
-		ss_decode(st, e);
-		o->r = o->r && (e & W_SS_R);
-		o->w = o->w && (e & W_SS_W);
+		ss_decode(w, st, e);
+		o->r = o->r && ss_read(w, e);
+		o->w = o->w && ss_write(w, e);
 		o->x = o->x && (e & W_SS_X);
 		present = o->r || o->w || (c->ssee && o->x);
-		if (!(e & (W_SS_R | W_SS_W | (c->ssee ? W_SS_X : 0))) ||
-		    !present) {
+		if (!(ss_read(w, e) || ss_write(w, e) ||
+		      (c->ssee && (e & W_SS_X))) || !present) {
 			o->err = SS_NOT_PRESENT;
 			return;
 		}
@@ -925,8 +955,8 @@ static bool ss_walk_fault(struct walker *w, const struct ss_out *o,
 		break;
 	case SS_NOT_PRESENT:
 		fault(w, FR_SSS_NP, o->level,
-		      "%s 0x%llx: second-stage R=W=0 at L%u", what, ULL(in),
-		      o->level);
+		      "%s 0x%llx: second-stage %s=0 at L%u", what, ULL(in),
+		      w->ssirw ? "IR=IW" : "R=W", o->level);
 		break;
 	case SS_RSVD:
 		fault(w, FR_SSS_RSVD, o->level, "%s: %s", what, o->why);
@@ -1017,12 +1047,14 @@ struct fs_state {
 	struct ss_cfg ss;
 	bool rw, us, xd;	/* cumulative */
 	bool ss_w;		/* nested: SS lets the last entry read be written */
+	bool ss_d_clear;	/* nested: D clear in the SS leaf of its page */
 };
 
 /*
  * Nested: the GPA of a first-stage entry goes through the second stage
- * (3.8). On success *@hpa is where the entry is and *@ss_w whether the
- * second stage lets the hardware write it (A/D updates).
+ * (3.8). On success *@hpa is where the entry is, s->ss_w whether the
+ * second stage lets the hardware write it (A/D updates) and s->ss_d_clear
+ * whether that write needs D set in the second-stage leaf.
  *
  * SFS.1's note (Table 30): second-stage faults met while accessing
  * first-stage entries "are treated as" SSS.1-SSS.5, SGN.5, SGN.6 or
@@ -1030,7 +1062,7 @@ struct fs_state {
  * allowed.
  */
 static bool fs_entry_hpa(struct walker *w, struct fs_state *s,
-			 unsigned int level, u64 gpa, u64 *hpa, bool *ss_w)
+			 unsigned int level, u64 gpa, u64 *hpa)
 {
 	u8 read_reason = level == s->levels ? FR_SFS_NEST_PTPTR_R :
 			 FR_SFS_NEST_READ;
@@ -1038,7 +1070,8 @@ static bool fs_entry_hpa(struct walker *w, struct fs_state *s,
 	char prefix[12];
 
 	*hpa = gpa;
-	*ss_w = true;
+	s->ss_w = true;
+	s->ss_d_clear = false;
 	if (!s->nested)
 		return true;
 	ksnprintf(prefix, sizeof(prefix), "fs-L%u>", level);
@@ -1076,8 +1109,28 @@ static bool fs_entry_hpa(struct walker *w, struct fs_state *s,
 		also(w, FR_SGN_READ);			/* SFS.1 note */
 		return false;
 	}
+	/*
+	 * 3.8.1: with SSADE=1 "reads to first-stage paging structures are
+	 * allowed from any input address with valid translation for which
+	 * read and write permissions are both granted in every second-stage
+	 * paging-entry". No Table 30 row is written for a table read refused
+	 * for W: SGN.6 by the SFS.1 note (the nested second stage lacks
+	 * write permission), SFS.6/SFS.7 (the row for a first-stage table
+	 * read the nested second stage blocks) and SFS.8 (the row for a
+	 * first-stage entry the nested second stage does not let be
+	 * written) are allowed.
+	 */
+	if (s->ss.ad && !o.w) {
+		fault(w, FR_SGN_WRITE, level,
+		      "SSADE=1: second stage W=0 for fs-L%u table gpa 0x%llx (3.8.1, SGN.6 by SFS.1 note)",
+		      level, ULL(gpa));
+		also(w, read_reason);
+		also(w, FR_SFS_NEST_AD);
+		return false;
+	}
 	*hpa = o.out;
-	*ss_w = o.w;
+	s->ss_w = o.w;
+	s->ss_d_clear = s->ss.ad && o.d_clear;
 	return true;
 }
 
@@ -1176,6 +1229,15 @@ static void fs_ad_update(struct walker *w, const struct fs_state *s,
 		     "%s update of fs-L%u entry without page-walk snoop (SFS.9: SMPWC=%u PWSNP=%u)",
 		     flag, level, !!(w->u->ecap & W_ECAP_SMPWC),
 		     !!(w->pe[1] & W_PE1_PWSNP));
+	/*
+	 * Nested with SSADE: the update writes the entry's GPA, so D is set
+	 * in the second-stage leaf of that page (3.7.2); without snoop,
+	 * SSS.5 holds next to SFS.9.
+	 */
+	if (!w->snoop && s->ss_d_clear)
+		pend(w, FR_SSS_AD_NOSNOOP, level, true,
+		     "%s update of fs-L%u entry, its page's ss leaf D=0 with SSADE=1 and no page-walk snoop (SSS.5)",
+		     flag, level);
 }
 
 static bool fs_level(struct walker *w, struct fs_state *s, unsigned int level,
@@ -1187,10 +1249,9 @@ static bool fs_level(struct walker *w, struct fs_state *s, unsigned int level,
 	struct walk_step *st;
 	const char *field;
 	char name[24];
-	bool ss_w;
 	u8 perm;
 
-	if (!fs_entry_hpa(w, s, level, gpa, &hpa, &ss_w))
+	if (!fs_entry_hpa(w, s, level, gpa, &hpa))
 		return false;
 	ksnprintf(name, sizeof(name), "fs-L%u", level);
 	st = step_add(w, name, hpa & ~(W_PAGE - 1), idx);
@@ -1225,7 +1286,6 @@ static bool fs_level(struct walker *w, struct fs_state *s, unsigned int level,
 		pend(w, perm, level, false, "permission lost at fs-L%u", level);
 	/* Setting A (and EA with EAFE) writes the entry. */
 	ad = W_FS_A | ((w->pe[2] & W_PE2_EAFE) ? W_FS_EA : 0);
-	s->ss_w = ss_w;
 	if ((e & ad) != ad)
 		fs_ad_update(w, s, level, (e & W_FS_A) ? "EA" : "A");
 	*e_out = e;
@@ -1667,6 +1727,52 @@ static void walk_scalable(struct walker *w, u64 rta)
 	sm_context(w, half & W_ADDR);
 }
 
+/*
+ * 11.4.5: RTADDR.SSIRWE selects the IR/IW bits (61, 62) of second-stage
+ * entries for permissions; without ECAP.SSIRWS the bit is Reserved(0)
+ * and the unit uses R/W.
+ */
+static bool ssirwe(const struct walk_unit *u)
+{
+	return (u->ecap & W_ECAP_SSIRWS) && (u->rtaddr & W_RTADDR_SSIRWE);
+}
+
+/*
+ * SGN.10: a request with PASID wider than the PSS + 1 bits ECAP.PSS
+ * reports (11.4.3: "Requests-with-PASID with PASID value beyond the limit
+ * specified by this field are treated as error").
+ */
+static bool pasid_beyond_pss(const struct walker *w)
+{
+	unsigned int bits = ((w->u->ecap >> W_ECAP_PSS_SHIFT) & W_ECAP_PSS_MASK) + 1;
+
+	return w->req->pasid_present && ((u64)w->req->pasid >> bits);
+}
+
+/*
+ * SGN.10 (89h), a scalable-mode general fault. Table 30 gives it no
+ * priority over the structure faults of the walk: a unit may check the
+ * PASID width first or walk first, so a fault the walk meets (and the
+ * reasons it allows) stays allowed; a walk that translates faults SGN.10
+ * alone.
+ */
+static void pss_fault(struct walker *w)
+{
+	struct walk_result *res = w->res;
+	unsigned int nr = res->fault ? res->nr_reasons : 0;
+	u8 walked[WALK_MAX_REASONS];
+	char detail[sizeof(res->detail)];
+
+	memcpy(walked, res->reasons, sizeof(walked));
+	copy_str(detail, sizeof(detail), res->fault ? res->detail : "translates");
+	fault(w, FR_SGN_PSS, 0, "PASID 0x%x beyond the %llu bits of ECAP.PSS (SGN.10); walk: %s",
+	      res->req.pasid,
+	      ULL(((w->u->ecap >> W_ECAP_PSS_SHIFT) & W_ECAP_PSS_MASK) + 1),
+	      detail);
+	for (unsigned int i = 0; i < nr && i < WALK_MAX_REASONS; i++)
+		also(w, walked[i]);
+}
+
 void vtd_walk(const struct walk_unit *u, const struct walk_request *req,
 	      struct walk_result *res)
 {
@@ -1697,16 +1803,31 @@ void vtd_walk(const struct walk_unit *u, const struct walk_request *req,
 		      u->ver ? major : 8);
 		if (ttm == W_TTM_LEGACY)
 			also(&w, FR_RTA_PASID);		/* RTA.2 holds too */
+		else if (ttm == W_TTM_SCALABLE && pasid_beyond_pss(&w))
+			also(&w, FR_SGN_PSS);		/* SGN.10 holds too */
 		return;
 	}
 	switch (ttm) {
 	case W_TTM_LEGACY:
+		/*
+		 * RTA.1.4: SSIRWE set with TTM=00b, for requests without
+		 * PASID (RTA.2 takes those with one).
+		 */
+		if (ssirwe(u) && !req->pasid_present) {
+			fault(&w, FR_RTA_TTM, 0,
+			      "RTADDR.SSIRWE=1 with TTM=00b (RTA.1.4)");
+			break;
+		}
 		walk_legacy(&w, rta);
 		break;
 	case W_TTM_SCALABLE:
 		if (u->ecap & W_ECAP_SMTS) {
+			w.ssirw = ssirwe(u);
 			walk_scalable(&w, rta);
-			break;
+			settle(&w);
+			if (pasid_beyond_pss(&w))
+				pss_fault(&w);
+			return;
 		}
 		fault(&w, FR_RTA_TTM, 0, "TTM=01b without ECAP.SMTS (RTA.1.3)");
 		break;

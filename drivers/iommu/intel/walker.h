@@ -15,6 +15,8 @@
  * Request semantics (spec 3.4.3, 9.4):
  *  - Legacy mode (RTADDR.TTM = 00b): a request carrying a PASID faults with
  *    reason 31h; @priv and @exec are ignored.
+ *  - Scalable mode, request with PASID: a PASID wider than the ECAP.PSS + 1
+ *    bits faults SGN.10 (89h) next to any fault its walk meets.
  *  - Scalable mode, request without PASID: it uses PASID RID_PASID (0 when
  *    ECAP.RPS is clear), is a user request unless ECAP.RPRIVS and the
  *    context's RID_PRIV are set, and is never an execute request: @priv and
@@ -27,7 +29,10 @@
  *    second-stage level for faults of a second-stage walk (78h-7Bh, and the
  *    permission faults on its output); an input address beyond a stage's
  *    width (4h, 80h, 84h, 74h for the output GPA) reports that stage's top
- *    level; 0 for faults in root, context or PASID structures (and 83h).
+ *    level; 0 for faults in root, context or PASID structures (and 83h,
+ *    and 89h for a PASID beyond ECAP.PSS). With SSADE=1 the second stage
+ *    refusing a first-stage table read for W (85h, 3.8.1) reports the
+ *    first-stage level too.
  *  - @page_size: the leaf that mapped the address; nested: the smaller of
  *    the first-stage and second-stage leaves; pass-through: 4 KiB.
  *  - @fpd: a context, PASID-directory or PASID entry on the path has FPD
@@ -44,9 +49,9 @@
 #include "lib/types.h"
 
 struct walk_unit {		/* what the walker knows of the unit */
-	u64 rtaddr;		/* RTADDR_REG as programmed: root table | TTM (bits 11:10) */
+	u64 rtaddr;		/* RTADDR_REG as programmed: root table | TTM 11:10 | SSIRWE 7 */
 	u64 cap;		/* CAP_REG */
-	u64 ecap;		/* ECAP_REG */
+	u64 ecap;		/* ECAP_REG (PSS 39:35 bounds requests with PASID) */
 	unsigned int haw;	/* host address width (DMAR); 0: use CAP.MGAW */
 	u32 ver;		/* VER_REG: major 7:4 decides execute requests; 0: rev 5.10 */
 };
@@ -61,7 +66,7 @@ struct walk_request {
 	bool priv;		/* privileged (supervisor) request (requests with PASID only) */
 };
 
-#define WALK_MAX_REASONS	4
+#define WALK_MAX_REASONS	6
 
 /*
  * A nested walk with 5-level first and second stages takes 4 structure
