@@ -1114,9 +1114,10 @@ static bool fs_entry_hpa(struct walker *w, struct fs_state *s,
 	 * allowed from any input address with valid translation for which
 	 * read and write permissions are both granted in every second-stage
 	 * paging-entry". No Table 30 row is written for a table read refused
-	 * for W: SGN.6 by the SFS.1 note (the nested second stage lacks
-	 * write permission), SFS.6/SFS.7 (the row for a first-stage table
-	 * read the nested second stage blocks) and SFS.8 (the row for a
+	 * for W, so this set is an inference from the nearest rows: SGN.6 by
+	 * the SFS.1 note (the nested second stage lacks write permission),
+	 * SFS.6/SFS.7 (the rows for a first-stage table read the nested
+	 * second stage blocks, written for R) and SFS.8 (the row for a
 	 * first-stage entry the nested second stage does not let be
 	 * written) are allowed.
 	 */
@@ -1803,7 +1804,8 @@ void vtd_walk(const struct walk_unit *u, const struct walk_request *req,
 		      u->ver ? major : 8);
 		if (ttm == W_TTM_LEGACY)
 			also(&w, FR_RTA_PASID);		/* RTA.2 holds too */
-		else if (ttm == W_TTM_SCALABLE && pasid_beyond_pss(&w))
+		else if (ttm == W_TTM_SCALABLE && (u->ecap & W_ECAP_SMTS) &&
+			 pasid_beyond_pss(&w))
 			also(&w, FR_SGN_PSS);		/* SGN.10 holds too */
 		return;
 	}

@@ -66,7 +66,7 @@ struct walk_request {
 	bool priv;		/* privileged (supervisor) request (requests with PASID only) */
 };
 
-#define WALK_MAX_REASONS	6
+#define WALK_MAX_REASONS	8
 
 /*
  * A nested walk with 5-level first and second stages takes 4 structure
