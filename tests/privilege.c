@@ -158,7 +158,7 @@ static bool can_run(struct ktap_case *c, const struct priv_case *pc)
 		return false;
 	}
 	if (pc->priv && !(fx.eng[0]->flags & ENGINE_PRIV)) {
-		ktap_skip(c, "%s cannot issue privileged requests (of QEMU's devices, only intel-dsa, whose PASID capability offers Privileged Mode, can)",
+		ktap_skip(c, "%s cannot issue privileged requests: only a DSA whose PASID capability offers Privileged Mode does (under QEMU, intel-dsa)",
 			  fx.eng[0]->name);
 		return false;
 	}

@@ -13,10 +13,11 @@
  * privilege are fixed in WQCFG, so WQ 1 is set to the PASID and privilege
  * of the request at hand when they change: disable the WQ, write WQCFG's
  * PASID dword, enable the WQ, as Linux's idxd_wq_set_pasid() does. A
- * device with a single WQ switches WQ 0 the same way. ATS and PRS are disabled per WQ (where WQCAP offers
- * them), as the VFIO selftest does, so that a blocked request is
- * translated, and recorded, by the IOMMU; block on fault stays off, so a
- * fault ends the descriptor with a page-fault status.
+ * device with a single WQ switches WQ 0 the same way. ATS and PRS are
+ * disabled per WQ (where WQCAP offers them), as the VFIO selftest does, so
+ * that a blocked request is translated, and recorded, by the IOMMU; block
+ * on fault stays off, so a fault ends the descriptor with a page-fault
+ * status.
  *
  * Requests. A write is a memmove from a pattern the CPU puts in the
  * scratch pages to r->iova; a read is a compare of r->iova against the
@@ -568,8 +569,9 @@ static int dsa_reset_and_configure(struct engine *e)
 
 /*
  * Linux enables PASID where the device has it, with every feature it
- * supports (intel-iommu's pci_enable_pasid(), the features in the control
- * register's bits of the capability register's); the IOMMU decides.
+ * supports: intel-iommu passes pci_pasid_features() to pci_enable_pasid(),
+ * whose enables sit at the bits of the capability register's supported
+ * flags. The IOMMU decides what the requests may do.
  */
 static void enable_pasid(struct engine *e)
 {
