@@ -146,6 +146,7 @@ const struct walk_result *dma_walk(struct dma_ctx *x, u64 iova, bool write)
 		.pasid = x->pasid,
 		.addr = iova,
 		.write = write,
+		.priv = x->priv,
 	};
 
 	vtd_walk(&u, &r, &walk);
@@ -242,6 +243,17 @@ static bool pasid_matches(struct ktap_case *c, const struct dma_ctx *x,
 	return false;
 }
 
+/* 11.4.14.1: PRIV records whether a request with PASID was privileged. */
+static bool priv_matches(struct ktap_case *c, const struct dma_ctx *x,
+			 const struct vtd_fault *f)
+{
+	if (!f->pasid_present || !x->pasid_present || f->priv == x->priv)
+		return true;
+	ktap_fail(c, "fault PRIV %u, the request was %s", f->priv,
+		  x->priv ? "privileged" : "a user request");
+	return false;
+}
+
 static bool reason_matches(struct ktap_case *c, const struct chunk *k, u8 got)
 {
 	u8 want = k->reason;
@@ -301,7 +313,7 @@ static bool check_faults(struct ktap_case *c, struct dma_ctx *x,
 			ok = false;
 		} else if (!reason_matches(c, k, f->reason) ||
 			   f->sid != x->eng->sid || f->read == write ||
-			   !pasid_matches(c, x, f)) {
+			   !pasid_matches(c, x, f) || !priv_matches(c, x, f)) {
 			ktap_fail(c, "fault at 0x%llx: reason 0x%02x sid 0x%04x %s, walker says reason 0x%02x (%s) sid 0x%04x %s",
 				  (unsigned long long)f->addr, f->reason, f->sid,
 				  f->read ? "read" : "write", k->reason,
@@ -399,7 +411,7 @@ static struct engine_req request(const struct dma_ctx *x, u64 iova, u32 len,
 {
 	return (struct engine_req){
 		.iova = iova, .len = len, .pasid_present = x->pasid_present,
-		.pasid = x->pasid, .blocked = blocked,
+		.pasid = x->pasid, .priv = x->priv, .blocked = blocked,
 		.scratch = x->verify.phys,
 	};
 }

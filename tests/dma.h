@@ -54,6 +54,7 @@ struct dma_ctx {
 	struct vtd_device *dev;
 	bool pasid_present;	/* tag requests with @pasid */
 	u32 pasid;
+	bool priv;		/* privileged requests (with a PASID only) */
 	struct dma_target verify;	/* scratch, mapped 1:1 */
 };
 

@@ -39,6 +39,7 @@ static const struct {
 	{ &nested_invalidate_suite, true },
 	{ &pasid_isolation_suite, true },
 	{ &nested_replace_suite, true },
+	{ &privilege_suite, true },
 };
 
 /* One suite run in a pass: which suite, and for which subject. */

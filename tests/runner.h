@@ -94,5 +94,6 @@ extern struct test_suite nested_faults_suite;
 extern struct test_suite nested_invalidate_suite;
 extern struct test_suite pasid_isolation_suite;
 extern struct test_suite nested_replace_suite;
+extern struct test_suite privilege_suite;
 
 #endif /* VTDTEST_TESTS_RUNNER_H */

@@ -9,14 +9,15 @@
  *
  * Queues. WQ 0 has no PASID: its requests are untagged and translated
  * through RID_PASID. WQ 1, where the device has a second WQ and the PASID
- * capability, carries PASID-tagged requests. A dedicated WQ's PASID is
- * fixed in WQCFG, so WQ 1 is set to the PASID of the request at hand when
- * it changes: disable the WQ, write WQCFG's PASID dword, enable the WQ, as
- * Linux's idxd_wq_set_pasid() does. A device with a single WQ switches
- * WQ 0 the same way. ATS and PRS are disabled per WQ (where WQCAP offers
- * them), as the VFIO selftest does, so that a blocked request is
- * translated, and recorded, by the IOMMU; block on fault stays off, so a
- * fault ends the descriptor with a page-fault status.
+ * capability, carries PASID-tagged requests. A dedicated WQ's PASID and
+ * privilege are fixed in WQCFG, so WQ 1 is set to the PASID and privilege
+ * of the request at hand when they change: disable the WQ, write WQCFG's
+ * PASID dword, enable the WQ, as Linux's idxd_wq_set_pasid() does. A
+ * device with a single WQ switches WQ 0 the same way. ATS and PRS are
+ * disabled per WQ (where WQCAP offers them), as the VFIO selftest does, so
+ * that a blocked request is translated, and recorded, by the IOMMU; block
+ * on fault stays off, so a fault ends the descriptor with a page-fault
+ * status.
  *
  * Requests. A write is a memmove from a pattern the CPU puts in the
  * scratch pages to r->iova; a read is a compare of r->iova against the
@@ -33,8 +34,14 @@
  * hardware DSA accepts and only an emulator that assembles descriptors per
  * portal does; the run says once which path it takes.
  *
- * Supervisor requests (WQCFG priv) are not issued: struct engine_req has
- * no privilege, and every request is a user request.
+ * Privileged requests. WQCFG's priv makes every request of a dedicated
+ * WQ with pasid_en a privileged (supervisor) one, and the DSA spec allows
+ * it only where Privileged Mode Enable is set in the PCIe PASID
+ * capability. The engine enables PASID with every feature the capability
+ * offers, as Linux's intel-iommu does (pci_enable_pasid() with
+ * pci_pasid_features()), and sets ENGINE_PRIV where Privileged Mode
+ * Supported is among them. Linux's idxd itself never sets WQCFG priv:
+ * its kernel DMA issues user requests.
  *
  * Points Linux does not settle, and what the engine assumes:
  * - a descriptor to a dedicated WQ carries the WQ's PASID and priv 0, as
@@ -70,9 +77,16 @@
 #define DSA_OPS_USED		(BIT_ULL(DSA_OP_NOOP) | BIT_ULL(DSA_OP_DRAIN) | \
 				 BIT_ULL(DSA_OP_MEMMOVE) | BIT_ULL(DSA_OP_COMPARE))
 
-/* PCIe 6.0 7.8.8: PASID control register, PASID Enable. */
+/*
+ * PCIe 6.0 7.8.8: PASID capability register, Execute and Privileged Mode
+ * Supported; control register, PASID, Execute and Privileged Mode Enable.
+ */
+#define PCI_PASID_CAP		0x04
+#define PCI_PASID_CAP_EXEC	BIT(1)
+#define PCI_PASID_CAP_PRIV	BIT(2)
 #define PCI_PASID_CTRL		0x06
 #define PCI_PASID_CTRL_ENABLE	BIT(0)
+#define PCI_PASID_FEATURES	(PCI_PASID_CAP_EXEC | PCI_PASID_CAP_PRIV)
 
 /* Intel SDM Vol. 2B, MOVDIR64B: CPUID.(EAX=07H, ECX=0):ECX[bit 28]. */
 #define CPUID_LEAF_EXT_FEATURES	7
@@ -83,6 +97,7 @@ struct dsa_wq {
 	bool enabled;
 	bool pasid_en;
 	u32 pasid;
+	bool priv;
 };
 
 struct dsa_dev {
@@ -92,6 +107,7 @@ struct dsa_dev {
 	u16 pasid_cap;			/* PASID capability offset, 0: none */
 	u16 pci_command;		/* as found, restored at exit */
 	u16 pasid_ctrl;
+	u16 pasid_features;		/* PCI_PASID_FEATURES it supports */
 	bool claimed;
 	/* A request never completed: reset before the next one. */
 	bool broken;
@@ -168,8 +184,14 @@ static u64 dsa_probe(struct engine *e)
 	d->bar0 = pci_bar_address(e->pci, 0);
 	d->bar2 = pci_bar_address(e->pci, 2);
 	d->pasid_cap = pci_find_ext_capability(e->pci, PCI_EXT_CAP_ID_PASID);
+	if (d->pasid_cap)
+		d->pasid_features = pci_read16(e->pci->segment, e->pci->bus,
+					       e->pci->devfn,
+					       d->pasid_cap + PCI_PASID_CAP) &
+				    PCI_PASID_FEATURES;
 	e->priv = d;
-	e->flags = ENGINE_OWN_DMA | (d->pasid_cap ? ENGINE_PASID : 0);
+	e->flags = ENGINE_OWN_DMA | (d->pasid_cap ? ENGINE_PASID : 0) |
+		   (d->pasid_features & PCI_PASID_CAP_PRIV ? ENGINE_PRIV : 0);
 	e->align = 4;
 	e->len_unit = 4;
 	e->min_len = 4;
@@ -325,6 +347,7 @@ static void dsa_wq_config(const struct engine *e, unsigned int i,
 		.priority = DSA_WQ_PRIORITY,
 		.pasid_en = d->wq[i].pasid_en,
 		.pasid = d->wq[i].pasid,
+		.priv = d->wq[i].priv,
 		.ats_disable = d->wqcap & DSA_WQCAP_ATS,
 		.prs_disable = d->wqcap & DSA_WQCAP_PRS,
 		.max_xfer_shift = (u8)dsa_field_get(d->gencap,
@@ -544,7 +567,12 @@ static int dsa_reset_and_configure(struct engine *e)
 	return ret ? ret : dsa_configure(e);
 }
 
-/* Linux enables PASID where the device has it; the IOMMU decides. */
+/*
+ * Linux enables PASID where the device has it, with every feature it
+ * supports: intel-iommu passes pci_pasid_features() to pci_enable_pasid(),
+ * whose enables sit at the bits of the capability register's supported
+ * flags. The IOMMU decides what the requests may do.
+ */
 static void enable_pasid(struct engine *e)
 {
 	struct pci_dev *p = e->pci;
@@ -553,7 +581,7 @@ static void enable_pasid(struct engine *e)
 
 	d->pasid_ctrl = pci_read16(p->segment, p->bus, p->devfn, off);
 	pci_write16(p->segment, p->bus, p->devfn, off,
-		    d->pasid_ctrl | PCI_PASID_CTRL_ENABLE);
+		    d->pasid_ctrl | PCI_PASID_CTRL_ENABLE | d->pasid_features);
 }
 
 static int dsa_start(struct engine *e)
@@ -588,17 +616,18 @@ static int dsa_start(struct engine *e)
 	ret = dsa_configure(e);
 	if (ret)
 		return ret;
-	engine_diag(e, "WQ 0: untagged (RID_PASID)%s; requests of 4 to %u bytes",
+	engine_diag(e, "WQ 0: untagged (RID_PASID)%s%s; requests of 4 to %u bytes",
 		    d->nr_wqs > 1 ? ", WQ 1: PASID-tagged" :
 		    e->flags & ENGINE_PASID ? ", PASID-tagged when asked" : "",
+		    e->flags & ENGINE_PRIV ? ", privileged when asked" : "",
 		    e->max_len);
 	return 0;
 }
 
 /*
- * The WQ for @r, set to its PASID (or none) first: Linux's
- * idxd_wq_set_pasid() disables the WQ, writes WQCFG's PASID dword and
- * enables it again.
+ * The WQ for @r, set to its PASID (or none) and privilege first: Linux's
+ * idxd_wq_set_pasid() disables the WQ, writes WQCFG's PASID dword (which
+ * holds priv too) and enables it again.
  */
 static int dsa_wq_for(struct engine *e, const struct engine_req *r,
 		      unsigned int *wq)
@@ -613,7 +642,7 @@ static int dsa_wq_for(struct engine *e, const struct engine_req *r,
 	d->last_wq = *wq;
 	q = &d->wq[*wq];
 	if (q->enabled && q->pasid_en == r->pasid_present &&
-	    (!q->pasid_en || q->pasid == r->pasid))
+	    (!q->pasid_en || q->pasid == r->pasid) && q->priv == r->priv)
 		return 0;
 	if (q->enabled) {
 		ret = dsa_disable_wq(e, *wq);
@@ -622,6 +651,7 @@ static int dsa_wq_for(struct engine *e, const struct engine_req *r,
 	}
 	q->pasid_en = r->pasid_present;
 	q->pasid = r->pasid_present ? r->pasid : 0;
+	q->priv = r->priv;
 	dsa_wq_config(e, *wq, &c);
 	dsa_wqcfg_encode(&c, dw);
 	hw_write32(wqcfg_reg(d, *wq, DSA_WQCFG_PASID_IDX),

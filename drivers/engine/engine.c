@@ -131,6 +131,11 @@ static int usable(const struct engine *e, const struct engine_req *r)
 		return -EINVAL;
 	if (r->pasid_present && !(e->flags & ENGINE_PASID))
 		return -EOPNOTSUPP;
+	/* Only a PASID prefix carries the privilege. */
+	if (r->priv && !r->pasid_present)
+		return -EINVAL;
+	if (r->priv && !(e->flags & ENGINE_PRIV))
+		return -EOPNOTSUPP;
 	return 0;
 }
 

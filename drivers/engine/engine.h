@@ -42,6 +42,11 @@ enum engine_flags {
 	 * cannot issue a lone request at an IOVA.
 	 */
 	ENGINE_OWN_DMA		= BIT(1),
+	/*
+	 * Can issue privileged (supervisor) requests with a PASID: the
+	 * PASID TLP prefix's Privileged Mode Requested (PCIe 6.0 6.20.2).
+	 */
+	ENGINE_PRIV		= BIT(2),
 };
 
 /* One DMA at an IOVA. */
@@ -50,6 +55,8 @@ struct engine_req {
 	u32 len;
 	bool pasid_present;
 	u32 pasid;
+	/* Privileged (supervisor) request; with a PASID and ENGINE_PRIV only. */
+	bool priv;
 	/* The walker says part of it is blocked: expect an error or nothing. */
 	bool blocked;
 	/* Physical pages, mapped 1:1 and vouched for, >= len + 1 page. */
