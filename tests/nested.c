@@ -347,6 +347,23 @@ static bool nest_low_bits(struct ktap_case *c, struct nest *n, u64 low)
 }
 
 /*
+ * What a write of @len brings, learned while device 0 is on the parent,
+ * which maps its scratch pages 1:1: an entry the case then breaks blocks
+ * the request alone, not the engine's learning.
+ */
+static bool learn_on_parent(struct ktap_case *c, u64 iova, u32 len)
+{
+	static u32 data[SZ_4K / 4];
+	bool ok;
+
+	if (!attach(c, 0, IOMMU_NO_PASID, as_paging(&parent), nothing))
+		return false;
+	ok = dma_learn_write(c, &fx.ctx[0], iova, MIN(len, sizeof(data)), data);
+	hwpt_detach(&fx.dev[0], IOMMU_NO_PASID, as_paging(&parent));
+	return ok;
+}
+
+/*
  * Linux's pasid_set_flptr() ORs the guest's pgtbl_addr into val[2] whole
  * (pasid.c says how), so a pointer with bit 1 set sets a reserved bit of
  * the entry. The spec blocks every request through it with a
@@ -372,6 +389,7 @@ static void flptr_low_bits(struct ktap_case *c, const void *arg)
 	    guest_data(c, &n, GVA, t.phys, SZ_4K, SZ_4K, SZ_4K,
 		       GUEST_PROT_WRITE) &&
 	    nest_low_bits(c, &n, FLPTR_LOW_BITS) &&
+	    learn_on_parent(c, GVA, SZ_4K) &&
 	    attach(c, 0, IOMMU_NO_PASID, as_nested(&n), nothing)) {
 		pe = pasid_get_entry(&fx.dev[0].pasid, IOMMU_NO_PASID, false);
 		w = dma_walk(&fx.ctx[0], GVA, true);
