@@ -6,6 +6,7 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "tests/dma.h"
+#include "tests/runner.h"
 
 #define CHUNKS_MAX		4
 #define CANARY_TAG		0xca000000U
@@ -422,6 +423,29 @@ static void note_retired(const struct dma_ctx *x)
 	dma_lost |= x->eng->dead;
 }
 
+/*
+ * Says the first widened request of each engine, and with verbose=1 every
+ * one: engines of 512-byte blocks widen most requests.
+ */
+static void say_widened(const struct engine *e, u64 iova, u32 len, u64 start,
+			u64 n)
+{
+	static const struct engine *said[ENGINE_MAX];
+	unsigned int i;
+
+	for (i = 0; i < ENGINE_MAX && said[i] && said[i] != e; i++)
+		;
+	if (i < ENGINE_MAX && said[i] == e && !runner_cfg()->verbose)
+		return;
+	ktap_diag("%s: %u bytes at 0x%llx issued as %llu bytes at 0x%llx%s",
+		  e->name, len, (unsigned long long)iova,
+		  (unsigned long long)n, (unsigned long long)start,
+		  runner_cfg()->verbose ? "" :
+		  " (the engine's units; later widenings only with verbose=1)");
+	if (i < ENGINE_MAX)
+		said[i] = e;
+}
+
 bool dma_fit(struct ktap_case *c, const struct dma_ctx *x, u64 *iova,
 	     u32 *len)
 {
@@ -444,9 +468,7 @@ bool dma_fit(struct ktap_case *c, const struct dma_ctx *x, u64 *iova,
 	    last_page + PAGE_SIZE - n >= (*iova & ~(PAGE_SIZE - 1)))
 		start = (last_page + PAGE_SIZE - n) & ~((u64)e->align - 1);
 	if (start != *iova || n != *len)
-		ktap_diag("%s: %u bytes at 0x%llx issued as %llu bytes at 0x%llx",
-			  e->name, *len, (unsigned long long)*iova,
-			  (unsigned long long)n, (unsigned long long)start);
+		say_widened(e, *iova, *len, start, n);
 	*iova = start;
 	*len = n;
 	return true;
