@@ -18,7 +18,8 @@
  *	stop_on_fail=0		1: after the first failing case, the rest are
  *				reported as not run
  *	pool_mb=64		page pool below 4 GiB, 8..2048 MiB
- *	verbose=0		1: print every PASID entry and QI descriptor
+ *	verbose=0		1: print every PASID entry and QI descriptor,
+ *				and every request widened to an engine's units
  *	inject=break_mapping	corrupt a mapping on purpose (legacy,
  *				scalable_*: single_page) to show the trace
  *	inject=exception	raise #UD in boot.exception_path, to show the
