@@ -225,7 +225,7 @@ static const struct {
 };
 
 /*
- * 7.3.1: PP is set only for requests with a PASID. QEMU sets it for
+ * 11.4.7.6: PP is set only for requests with a PASID. QEMU sets it for
  * requests without one too (it reports the RID_PASID it used).
  */
 static bool pasid_matches(struct ktap_case *c, const struct dma_ctx *x,
@@ -244,7 +244,7 @@ static bool pasid_matches(struct ktap_case *c, const struct dma_ctx *x,
 	return false;
 }
 
-/* 11.4.14.1: PRIV records whether a request with PASID was privileged. */
+/* 11.4.7.6: PRIV records whether a request with PASID was privileged. */
 static bool priv_matches(struct ktap_case *c, const struct dma_ctx *x,
 			 const struct vtd_fault *f)
 {

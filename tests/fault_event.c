@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Suite "fault_event": the fault event interrupt (VT-d spec 4.1, 7.3 and
- * 11.4.9.2-11.4.9.5: FECTL, FEDATA, FEADDR, FEUADDR). A primary fault and
+ * Suite "fault_event": the fault event interrupt (VT-d spec rev 5.10, 7.3 and
+ * 11.4.7.2-11.4.7.5: FECTL, FEDATA, FEADDR, FEUADDR). A primary fault and
  * an invalidation queue error each send the MSI programmed in FEDATA and
  * FEADDR to a handler here; while FECTL.IM is set the event only sets
  * FECTL.IP, and clearing IM sends it. The unit runs in legacy mode.

@@ -3,7 +3,8 @@
  * Suite "invalidation": a live translation is changed without invalidating
  * it; DMA then shows the stale translation where the unit caches it, a
  * wrong invalidation (another page, domain id or PASID) leaves it, and the
- * right one (VT-d spec 4.1, 6.5.2.1-6.5.2.4) makes the new one take effect.
+ * right one (VT-d spec rev 5.10, 6.5.2.1-6.5.2.4) makes the new one take
+ * effect.
  * Cases run in legacy, scalable second-stage and scalable first-stage mode
  * as the unit offers them.
  *

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * An explicit model of what a unit may have cached, for the tests that
- * change live tables without invalidating (VT-d spec 4.1, 6.2 caching,
+ * change live tables without invalidating (VT-d spec rev 5.10, 6.2 caching,
  * 6.5 invalidation).
  *
  * A cached translation is the reference walker's answer at the moment the

@@ -2,7 +2,7 @@
 /*
  * Suite "pasid": requests with a PASID are translated through their own
  * PASID entry, requests without one through RID_PASID, and a PASID with
- * no entry faults (VT-d spec 4.1, 3.4.3 and 9.6).
+ * no entry faults (VT-d spec rev 5.10, 3.4.3 and 9.6).
  */
 #include "tests/fixture.h"
 #include "tests/runner.h"

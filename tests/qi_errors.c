@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Suite "qi": deliberately malformed invalidation descriptors. Each must
- * raise FSTS.IQE with the queue head left on it (VT-d spec 4.1, 6.5.2.10),
+ * raise FSTS.IQE with the queue head left on it (VT-d spec rev 5.10, 6.5.2.11),
  * be recovered as Linux does (the descriptor replaced by a wait, IQE
  * cleared: drivers/iommu/intel/qi.c), and the queue must go on: what was
  * queued before and after it completes, and an invalidation queued behind

@@ -6,7 +6,7 @@
  * context or PASID entry torn down and flushed in
  * domain_context_clear_one() / intel_pasid_tear_down_entry() order
  * (context-cache or PASID-cache, then the IOTLB of the old domain id:
- * VT-d spec 4.1, 6.5.2.1-6.5.2.4), then the new one set up. The same IOVA
+ * VT-d spec rev 5.10, 6.5.2.1-6.5.2.4), then the new one set up. The same IOVA
  * maps to another page in each domain, so a translation of the old domain
  * that survived the move would land in the old page, which the target's
  * canaries watch.

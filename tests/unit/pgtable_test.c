@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Page-table builder tests. Expected entries are written by hand from the
- * VT-d 4.1 layouts (9.7 first-stage, 9.8 second-stage), not taken from
+ * VT-d rev 5.10 layouts (9.7 first-stage, 9.8 second-stage), not taken from
  * the code under test:
  *
  *   SS: R 0x1, W 0x2, X 0x4, PS 0x80, SNP 0x800; non-leaf R|W = 0x3.

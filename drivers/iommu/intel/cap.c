@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Capability decoding and the sanity rules a unit's CAP and ECAP must obey
- * (VT-d spec 4.1, 11.4.2 and 11.4.3).
+ * (VT-d spec rev 5.10, 11.4.2 and 11.4.3).
  */
 #include "drivers/iommu/intel/iommu.h"
 #include "lib/printf.h"

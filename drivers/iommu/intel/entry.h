@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Translation structure formats (Intel VT-d spec 4.1, chapter 9), as
+ * Translation structure formats (Intel VT-d spec rev 5.10, chapter 9), as
  * explicit u64 words with named masks and shifts. The reference walker
  * decodes these structures from its own definitions on purpose.
  */

@@ -30,7 +30,7 @@ static void decode(struct vtd_fault *f, u64 lo, u64 hi, unsigned int index)
 }
 
 /*
- * 7.3.1: records are read from FSTS.FRI on, wrapping, until one without F;
+ * 7.2.1: records are read from FSTS.FRI on, wrapping, until one without F;
  * each is cleared by writing F back (RW1C). PFO is cleared last.
  */
 unsigned int fault_drain(struct intel_iommu *iommu, struct fault_log *log)

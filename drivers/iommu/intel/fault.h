@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Primary fault logging (VT-d spec 4.1, 7.3.1): fault recording registers
+ * Primary fault logging (VT-d spec rev 5.10, 7.2.1): fault recording registers
  * read, decoded and cleared.
  */
 #ifndef VTDTEST_INTEL_FAULT_H

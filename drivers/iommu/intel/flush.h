@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Cache invalidation (VT-d spec 4.1, 6.5): through the invalidation queue
+ * Cache invalidation (VT-d spec rev 5.10, 6.5): through the invalidation queue
  * when it is enabled, through the register interface (6.5.1) otherwise.
  * Each returns 0 or -errno; a failure has been reported as a diagnostic.
  */

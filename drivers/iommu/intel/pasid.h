@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Scalable-mode PASID directory and tables (VT-d spec 4.1, 3.4.3, 9.5, 9.6)
- * and PASID entry setup with the fields and checks Linux's
+ * Scalable-mode PASID directory and tables (VT-d spec rev 5.10, 3.4.3,
+ * 9.5, 9.6) and PASID entry setup with the fields and checks Linux's
  * drivers/iommu/intel/pasid.c uses.
  */
 #ifndef VTDTEST_INTEL_PASID_H

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * VT-d DMA page-table builders, second stage (VT-d spec 4.1, 3.7 and 9.8)
+ * VT-d DMA page-table builders, second stage (VT-d spec rev 5.10, 3.7 and 9.8)
  * and first stage (3.6 and 9.7, the IA-32e paging format).
  *
  * Entry contents follow Linux's VT-d driver:

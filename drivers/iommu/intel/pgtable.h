@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * DMA page-table builders for VT-d: second-stage tables (VT-d spec 4.1,
+ * DMA page-table builders for VT-d: second-stage tables (VT-d spec rev 5.10,
  * 3.7 and 9.8) and first-stage tables in the IA-32e format (3.6 and 9.7).
  *
  * Levels are numbered as in entry.h: 1 holds 4 KiB leaves (PTE), 2 may

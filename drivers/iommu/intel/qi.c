@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Queued invalidation (VT-d spec 4.1, 6.5.2). Every submission is
+ * Queued invalidation (VT-d spec rev 5.10, 6.5.2). Every submission is
  * synchronous: the descriptors, then a wait descriptor whose status write
  * tells us the unit got past them. Errors the unit reports in FSTS are
  * recovered so the queue keeps working for the tests that follow.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Queued invalidation (VT-d spec 4.1, 6.5.2): descriptor encodings and the
+ * Queued invalidation (VT-d spec rev 5.10, 6.5.2): descriptor encodings and the
  * synchronous submit path every cache flush goes through.
  */
 #ifndef VTDTEST_INTEL_QI_H

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * VT-d remapping unit registers (Intel VT-d spec 4.1, chapter 11).
+ * VT-d remapping unit registers (Intel VT-d spec rev 5.10, chapter 11).
  */
 #ifndef VTDTEST_INTEL_REGS_H
 #define VTDTEST_INTEL_REGS_H
@@ -112,7 +112,7 @@
 #define ECAP_PMS		BIT_ULL(51)
 #define ECAP_RPRIVS		BIT_ULL(53)
 
-/* 11.4.4 and 11.4.5: global command and status. */
+/* 11.4.4.1 and 11.4.4.2: global command and status. */
 #define GCMD_CFI		BIT(23)
 #define GCMD_SIRTP		BIT(24)
 #define GCMD_IRE		BIT(25)
@@ -134,11 +134,11 @@
 /* GCMD bits that act once instead of holding a state (11.4.4). */
 #define GCMD_ONE_SHOT		(GCMD_SRTP | GCMD_SFL | GCMD_WBF | GCMD_SIRTP)
 
-/* 11.4.6: root table address. */
+/* 11.4.5: root table address. */
 #define RTADDR_SMT		BIT_ULL(10)
 #define RTADDR_ADDR_MASK	GENMASK_ULL(63, 12)
 
-/* 11.4.9.1: fault status. */
+/* 11.4.7.1: fault status. */
 #define FSTS_PFO		BIT(0)
 #define FSTS_PPF		BIT(1)
 #define FSTS_IQE		BIT(4)
@@ -147,11 +147,11 @@
 #define FSTS_FRI_SHIFT		8
 #define FSTS_FRI_MASK		GENMASK_ULL(15, 8)
 
-/* 11.4.9.2: fault event control. */
+/* 11.4.7.2: fault event control. */
 #define FECTL_IP		BIT(30)
 #define FECTL_IM		BIT(31)
 
-/* 11.4.14.1: fault recording register, the upper 64 bits. */
+/* 11.4.7.6: fault recording register, the upper 64 bits. */
 #define FRCD_HI_SID_MASK	GENMASK_ULL(15, 0)
 #define FRCD_HI_PRIV		BIT_ULL(29)	/* bit 93 of the record */
 #define FRCD_HI_EXE		BIT_ULL(30)
@@ -167,7 +167,7 @@
 #define FRCD_LO_FI_MASK		GENMASK_ULL(63, 12)
 #define FRCD_LEN		16
 
-/* 11.4.13: protected memory enable. */
+/* 11.4.8.1: protected memory enable. */
 #define PMEN_PRS		BIT(0)
 #define PMEN_EPM		BIT(31)
 

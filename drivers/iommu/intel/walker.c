@@ -8,7 +8,7 @@
  *   3.6      first-stage translation (IA-32e paging)
  *   3.7      second-stage translation
  *   3.8      nested translation
- *   3.14     requests to the interrupt address range
+ *   3.15     requests to the interrupt address range
  *   7.1.3    Table 30: every fault condition by label (LRT.x, LCT.x,
  *            LSS.x, LGN.x, RTA.x, SRT.x, SCT.x, SPD.x, SPT.x, SFS.x,
  *            SSS.x, SGN.x); each fault below cites the one it predicts
@@ -32,7 +32,7 @@
 
 #define ULL(x)			((unsigned long long)(x))
 
-/* ---- Registers (11.4.2 CAP_REG, 11.4.3 ECAP_REG, 11.4.6 RTADDR_REG) ---- */
+/* ---- Registers (11.4.2 CAP_REG, 11.4.3 ECAP_REG, 11.4.5 RTADDR_REG) ---- */
 
 #define W_CAP_SAGAW_SHIFT	8		/* 12:8, bit n: AW value n */
 #define W_CAP_SAGAW_MASK	0x1fULL
@@ -143,7 +143,7 @@
 #define W_PE2_SRE		BIT_ULL(0)		/* 128, with ECAP.SRS */
 #define W_PE2_FSPM_SHIFT	2			/* 131:130 */
 #define W_PE2_FSPM_MASK		0x3ULL
-#define W_PE2_WPE		BIT_ULL(4)		/* 132, with ECAP.SRS */
+#define W_PE2_WPE		BIT_ULL(4)		/* 132, with ECAP.FSTS */
 #define W_PE2_EAFE		BIT_ULL(7)		/* 135, with ECAP.EAFS */
 #define W_PE2_FSPM		GENMASK_ULL(3, 2)
 /* 129 and 139:136; 134:133 are IGN (ignored for older software) */
@@ -179,7 +179,7 @@
 #define W_LEVEL_STRIDE		9
 #define W_LEVEL_ENTRIES		512
 
-/* 3.14: the interrupt address range, never a DMA target. */
+/* 3.15: the interrupt address range, never a DMA target. */
 #define W_INTR_FIRST		0xfee00000ULL
 #define W_INTR_LAST		0xfeefffffULL
 
@@ -567,7 +567,7 @@ static void translated(struct walker *w, u64 phys, u64 size)
 	w->res->page_size = size;
 }
 
-/* 3.14: an output address in 0xFEEx_xxxx is blocked. */
+/* 3.15: an output address in 0xFEEx_xxxx is blocked. */
 static bool in_intr_range(u64 addr)
 {
 	return addr >= W_INTR_FIRST && addr <= W_INTR_LAST;
