@@ -40,8 +40,8 @@
  * capability. The engine enables PASID with every feature the capability
  * offers, as Linux's intel-iommu does (pci_enable_pasid() with
  * pci_pasid_features()), and sets ENGINE_PRIV where Privileged Mode
- * Supported is among them. Linux's idxd itself never sets WQCFG priv:
- * its kernel DMA issues user requests.
+ * Supported is among them. Linux's idxd no longer sets WQCFG priv (it
+ * once did for kernel WQs): its kernel DMA issues user requests.
  *
  * Points Linux does not settle, and what the engine assumes:
  * - a descriptor to a dedicated WQ carries the WQ's PASID and priv 0, as

@@ -867,11 +867,19 @@ UNIT_TEST(walker_fs_permissions)
 	s.u.ver = 0x80;
 	walk_req(&s.u, &req);
 	EXPECT_OK(0x66666000, 0x1000);
-	/* exec and priv of a request without PASID are ignored */
+	/*
+	 * exec and priv of a request without PASID are ignored: without
+	 * ECAP.RPRIVS its PrivilegeModeRequested is 0 (9.4), so a
+	 * supervisor page refuses it (SGN.2).
+	 */
 	req.pasid_present = false;
 	req.exec = true;
+	req.priv = true;
 	walk_req(&s.u, &req);
 	EXPECT_OK(0x66666000, 0x1000);
+	*entry_at(fs, 4, 0x12345000, 3) &= ~FS_US;
+	walk_req(&s.u, &req);
+	EXPECT_FAULT(0x81, 1);
 }
 
 UNIT_TEST(walker_fs_5level_and_faults)
