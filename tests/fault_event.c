@@ -85,7 +85,7 @@ static void events_off(unsigned int v)
 	irq_free_vector(v);
 }
 
-/* 11.4.9.2: IP clear once the interrupt was sent. */
+/* 11.4.7.2: IP clear once the interrupt was sent. */
 static void expect_ip(struct ktap_case *c, bool set, const char *when)
 {
 	u32 fectl = dmar_readl(unit(), DMAR_FECTL_REG);
@@ -180,7 +180,7 @@ static void expect_recorded(struct ktap_case *c, const struct walk_result *w)
 }
 
 /*
- * 11.4.9.2: with IM set a fault event only sets IP; clearing IM sends the
+ * 11.4.7.2: with IM set a fault event only sets IP; clearing IM sends the
  * pending interrupt and clears IP. The fault stays unserviced (PPF set)
  * until IM is cleared, so the check is done here rather than by
  * dma_check_write(), which would drain it first.

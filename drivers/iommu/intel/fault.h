@@ -37,7 +37,7 @@ unsigned int fault_drain(struct intel_iommu *iommu, struct fault_log *log);
 void fault_print(const struct intel_iommu *iommu, const struct vtd_fault *f);
 
 /*
- * 11.4.9.2-5: sends the fault event MSI to local APIC @dest_apic on
+ * 11.4.7.2-5: sends the fault event MSI to local APIC @dest_apic on
  * @vector and unmasks it; @vector 0 masks it again.
  */
 void fault_event_setup(struct intel_iommu *iommu, u8 vector, u32 dest_apic);

@@ -177,7 +177,7 @@ int intel_iommu_takeover(struct intel_iommu *iommu)
 		ret = -ETIMEDOUT;
 	if (gsts & GSTS_TES)
 		ret |= iommu_gcmd_update(iommu, GCMD_TE, false);
-	/* 11.4.13: PMRs block DMA until disabled; PRS tells when they are. */
+	/* 11.4.8.1: PMRs block DMA until disabled; PRS tells when they are. */
 	if (dmar_readl(iommu, DMAR_PMEN_REG) & (PMEN_EPM | PMEN_PRS)) {
 		dmar_writel(iommu, DMAR_PMEN_REG, 0);
 		if (!hw_poll_timeout(!(dmar_readl(iommu, DMAR_PMEN_REG) & PMEN_PRS),

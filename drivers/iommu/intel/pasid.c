@@ -13,7 +13,7 @@
 
 #define PASID_DIR_ENTRIES	(PASID_DIR_PAGES * 512)
 
-/* The line issue 5 fixes, for engineers to diff against Linux. */
+/* One line per PASID entry written, for engineers to diff against Linux. */
 static void print_entry(const struct intel_iommu *iommu,
 			const struct pasid_table *t, u32 pasid,
 			const struct pasid_entry *pe)

@@ -87,7 +87,7 @@ struct qi_desc {
 #define QI_PC_PASID		1ULL
 #define QI_PC_GLOBAL		3ULL
 
-/* 11.4.9.3 (IQA) and 11.4.9.7 (IQER). */
+/* 11.4.9.3 (IQA) and 11.4.9.9 (IQER). */
 #define IQA_DW			BIT_ULL(11)
 #define IQA_QS_MASK		GENMASK_ULL(2, 0)
 #define IQER_IQEI_MASK		GENMASK_ULL(3, 0)
