@@ -21,6 +21,7 @@ UNIT_TEST(psi_one_page)
 {
 	expect_psi(0x5000, 0x5fff, 0x5000, 0);	/* start ^ last = 0xfff */
 	expect_psi(0x5000, 0x5000, 0x5000, 0);	/* a range of one byte */
+	expect_psi(0x5678, 0x5fff, 0x5000, 0);	/* the page that holds it */
 }
 
 UNIT_TEST(psi_pages_across_a_boundary)

@@ -140,12 +140,12 @@ void flush_unchecked(const struct intel_iommu *iommu, int ret,
 
 /*
  * calculate_psi_aligned_address() (cache.c, Linux 7.3.4): the naturally
- * aligned block that holds @start (4 KiB aligned) and @last, from the
- * highest bit in which they differ. A block of 2^64 bytes gives
- * MAX_AGAW_PFN_WIDTH: everything. Releases before it rounded the page
- * count up with __roundup_pow_of_two(), which a range of no page reached
- * with 0 (undefined); here such a range, [addr, addr - 1], spans the
- * block that holds both.
+ * aligned block that holds @start and @last, from the highest bit in
+ * which they differ, at least the page that holds @start. A block of 2^64
+ * bytes gives MAX_AGAW_PFN_WIDTH: everything. Releases before it rounded
+ * the page count up with __roundup_pow_of_two(), which a range of no page
+ * reached with 0 (undefined); here such a range, [addr, addr - 1], spans
+ * the block that holds both.
  */
 u64 psi_aligned_address(u64 start, u64 last, unsigned int *mask)
 {
@@ -154,7 +154,7 @@ u64 psi_aligned_address(u64 start, u64 last, unsigned int *mask)
 
 	if (sz_lg2 <= VTD_PAGE_SHIFT) {
 		*mask = 0;
-		return start;
+		return start & VTD_PAGE_MASK;
 	}
 	if (sz_lg2 >= 64) {
 		*mask = MAX_AGAW_PFN_WIDTH;

@@ -428,7 +428,7 @@ int iommu_flush_iotlb_range(struct intel_iommu *iommu, u16 did, u64 iova,
 	unsigned int mamv = (iommu->cap & CAP_MAMV_MASK) >> CAP_MAMV_SHIFT;
 	unsigned int am;
 
-	iova = psi_aligned_address(iova & VTD_PAGE_MASK, iova + size - 1, &am);
+	iova = psi_aligned_address(iova, iova + size - 1, &am);
 
 	if (!(iommu->cap & CAP_PSI) || am > mamv)
 		return flush_iotlb(iommu, QI_IOTLB_DOMAIN, did, 0, 0, false);
@@ -447,7 +447,7 @@ static int flush_one(struct dmar_domain *d, u32 pasid, u64 iova, u64 size,
 
 	if (d->type == DOMAIN_SECOND_STAGE)
 		return iommu_flush_iotlb_range(d->iommu, d->did, iova, size, ih);
-	iova = psi_aligned_address(iova & VTD_PAGE_MASK, iova + size - 1, &am);
+	iova = psi_aligned_address(iova, iova + size - 1, &am);
 	/* As Linux's cache_tag_flush_range(): a mask this wide is everything. */
 	if (am >= MAX_AGAW_PFN_WIDTH)
 		return flush_piotlb(d->iommu, QI_PIOTLB_PASID, d->did, pasid, 0,
