@@ -182,3 +182,32 @@ u16 pci_find_ext_capability(const struct pci_dev *d, u16 id)
 	}
 	return 0;
 }
+
+/* PCIe 6.0 7.8.8: the PASID capability and control registers. */
+#define PCI_PASID_CAP		0x04
+#define PCI_PASID_CTRL		0x06
+#define PCI_PASID_CTRL_ENABLE	BIT(0)
+
+u16 pci_pasid_features(const struct pci_dev *d, u16 cap)
+{
+	return pci_read16(d->segment, d->bus, d->devfn, cap + PCI_PASID_CAP) &
+	       PCI_PASID_FEATURES;
+}
+
+/*
+ * As Linux's pci_enable_pasid(): the enables of @features sit at the bits
+ * of the capability register's supported flags.
+ */
+u16 pci_enable_pasid(const struct pci_dev *d, u16 cap, u16 features)
+{
+	u16 ctrl = pci_read16(d->segment, d->bus, d->devfn, cap + PCI_PASID_CTRL);
+
+	pci_write16(d->segment, d->bus, d->devfn, cap + PCI_PASID_CTRL,
+		    ctrl | PCI_PASID_CTRL_ENABLE | (features & PCI_PASID_FEATURES));
+	return ctrl;
+}
+
+void pci_restore_pasid(const struct pci_dev *d, u16 cap, u16 ctrl)
+{
+	pci_write16(d->segment, d->bus, d->devfn, cap + PCI_PASID_CTRL, ctrl);
+}

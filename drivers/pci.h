@@ -73,6 +73,18 @@ u16 pci_find_ext_capability(const struct pci_dev *d, u16 id);
 
 #define PCI_EXT_CAP_ID_PASID	0x1b
 
+/* PCIe 6.0 7.8.8: Execute and Privileged Mode Supported, and Enable. */
+#define PCI_PASID_CAP_EXEC	BIT(1)
+#define PCI_PASID_CAP_PRIV	BIT(2)
+#define PCI_PASID_FEATURES	(PCI_PASID_CAP_EXEC | PCI_PASID_CAP_PRIV)
+
+/* The PASID features (PCI_PASID_CAP_*) of @d's capability at @cap. */
+u16 pci_pasid_features(const struct pci_dev *d, u16 cap);
+/* PASID Enable with @features; returns the control word it found. */
+u16 pci_enable_pasid(const struct pci_dev *d, u16 cap, u16 features);
+/* The control word pci_enable_pasid() found, back at exit. */
+void pci_restore_pasid(const struct pci_dev *d, u16 cap, u16 ctrl);
+
 static inline u16 pci_source_id(const struct pci_dev *d)
 {
 	return (u16)d->bus << 8 | d->devfn;

@@ -77,17 +77,6 @@
 #define DSA_OPS_USED		(BIT_ULL(DSA_OP_NOOP) | BIT_ULL(DSA_OP_DRAIN) | \
 				 BIT_ULL(DSA_OP_MEMMOVE) | BIT_ULL(DSA_OP_COMPARE))
 
-/*
- * PCIe 6.0 7.8.8: PASID capability register, Execute and Privileged Mode
- * Supported; control register, PASID, Execute and Privileged Mode Enable.
- */
-#define PCI_PASID_CAP		0x04
-#define PCI_PASID_CAP_EXEC	BIT(1)
-#define PCI_PASID_CAP_PRIV	BIT(2)
-#define PCI_PASID_CTRL		0x06
-#define PCI_PASID_CTRL_ENABLE	BIT(0)
-#define PCI_PASID_FEATURES	(PCI_PASID_CAP_EXEC | PCI_PASID_CAP_PRIV)
-
 /* Intel SDM Vol. 2B, MOVDIR64B: CPUID.(EAX=07H, ECX=0):ECX[bit 28]. */
 #define CPUID_LEAF_EXT_FEATURES	7
 #define CPUID_7_ECX_MOVDIR64B	BIT(28)
@@ -185,10 +174,7 @@ static u64 dsa_probe(struct engine *e)
 	d->bar2 = pci_bar_address(e->pci, 2);
 	d->pasid_cap = pci_find_ext_capability(e->pci, PCI_EXT_CAP_ID_PASID);
 	if (d->pasid_cap)
-		d->pasid_features = pci_read16(e->pci->segment, e->pci->bus,
-					       e->pci->devfn,
-					       d->pasid_cap + PCI_PASID_CAP) &
-				    PCI_PASID_FEATURES;
+		d->pasid_features = pci_pasid_features(e->pci, d->pasid_cap);
 	e->priv = d;
 	e->flags = ENGINE_OWN_DMA | (d->pasid_cap ? ENGINE_PASID : 0) |
 		   (d->pasid_features & PCI_PASID_CAP_PRIV ? ENGINE_PRIV : 0);
@@ -567,23 +553,6 @@ static int dsa_reset_and_configure(struct engine *e)
 	return ret ? ret : dsa_configure(e);
 }
 
-/*
- * Linux enables PASID where the device has it, with every feature it
- * supports: intel-iommu passes pci_pasid_features() to pci_enable_pasid(),
- * whose enables sit at the bits of the capability register's supported
- * flags. The IOMMU decides what the requests may do.
- */
-static void enable_pasid(struct engine *e)
-{
-	struct pci_dev *p = e->pci;
-	struct dsa_dev *d = dsa_of(e);
-	u16 off = d->pasid_cap + PCI_PASID_CTRL;
-
-	d->pasid_ctrl = pci_read16(p->segment, p->bus, p->devfn, off);
-	pci_write16(p->segment, p->bus, p->devfn, off,
-		    d->pasid_ctrl | PCI_PASID_CTRL_ENABLE | d->pasid_features);
-}
-
 static int dsa_start(struct engine *e)
 {
 	struct dsa_dev *d = dsa_of(e);
@@ -604,8 +573,14 @@ static int dsa_start(struct engine *e)
 	ret = dsa_reset(e);
 	if (ret)
 		return ret;
+	/*
+	 * Linux enables PASID where the device has it, with every feature it
+	 * supports (intel-iommu passes pci_pasid_features() to
+	 * pci_enable_pasid()); the IOMMU decides what the requests may do.
+	 */
 	if (d->pasid_cap)
-		enable_pasid(e);
+		d->pasid_ctrl = pci_enable_pasid(e->pci, d->pasid_cap,
+						 d->pasid_features);
 	dsa_read_caps(e);
 	ret = dsa_check_caps(e);
 	if (ret)
@@ -814,8 +789,7 @@ static void dsa_quiesce(struct engine *e)
 		dsa_command(e, DSA_CMD_DISABLE_DEVICE, 0);
 	dsa_reset(e);
 	if (d->pasid_cap)
-		pci_write16(p->segment, p->bus, p->devfn,
-			    d->pasid_cap + PCI_PASID_CTRL, d->pasid_ctrl);
+		pci_restore_pasid(p, d->pasid_cap, d->pasid_ctrl);
 	pci_set_command(p, d->pci_command);
 }
 

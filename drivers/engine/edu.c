@@ -54,10 +54,6 @@
 #define MSI_ADDR_BASE		0xfee00000U
 #define MSI_ADDR_DEST_SHIFT	12
 
-/* PCIe 6.0 7.8.8: PASID control register, PASID Enable. */
-#define PCI_PASID_CTRL		0x06
-#define PCI_PASID_CTRL_ENABLE	BIT(0)
-
 struct edu {
 	u64 bar;
 	u16 pasid_cap;		/* PASID capability offset, 0: none */
@@ -128,16 +124,6 @@ static u64 edu_probe(struct engine *e)
 	return 0;
 }
 
-static void enable_pasid(struct engine *e)
-{
-	struct pci_dev *p = e->pci;
-	u16 off = edu_of(e)->pasid_cap + PCI_PASID_CTRL;
-
-	pci_write16(p->segment, p->bus, p->devfn, off,
-		    pci_read16(p->segment, p->bus, p->devfn, off) |
-		    PCI_PASID_CTRL_ENABLE);
-}
-
 static int edu_start(struct engine *e)
 {
 	struct pci_dev *p = e->pci;
@@ -164,7 +150,7 @@ static int edu_start(struct engine *e)
 	}
 	/* Linux enables PASID where the device has it; the IOMMU decides. */
 	if (d->pasid_cap)
-		enable_pasid(e);
+		pci_enable_pasid(e->pci, d->pasid_cap, 0);
 	setup_msi(e);
 	return 0;
 }
