@@ -583,8 +583,6 @@ static void fs_5level(struct ktap_case *c, const void *arg)
 #define FS_BIT_US		BIT_ULL(2)
 #define FS_BIT_A		BIT_ULL(5)
 #define FS_BIT_D		BIT_ULL(6)
-#define ECAP_BIT_SMPWC		BIT_ULL(48)
-#define PE1_BIT_PWSNP		BIT_ULL(23)
 #define REASON_SFS_9		0x90
 #define AD_LEVELS		4	/* the first stage of nest_init(.., 48) */
 
@@ -663,8 +661,8 @@ static void ad_access(struct ktap_case *c, unsigned int guest_prot, bool write)
 		goto detach;
 	}
 	pe = pasid_get_entry(&fx.dev[0].pasid, IOMMU_NO_PASID, false);
-	smpwc = fx.iommu->ecap & ECAP_BIT_SMPWC;
-	pwsnp = pe && (pe->val[1] & PE1_BIT_PWSNP);
+	smpwc = fx.iommu->ecap & ECAP_SMPWC;
+	pwsnp = pe && (pe->val[1] & PE1_PWSNP);
 	snoop = smpwc && pwsnp;
 	w = dma_walk(x, GVA, write);
 	if (snoop ? w->fault :
