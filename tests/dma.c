@@ -6,7 +6,6 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "tests/dma.h"
-#include "tests/runner.h"
 
 #define CHUNKS_MAX		4
 #define CANARY_TAG		0xca000000U
@@ -435,12 +434,12 @@ static void say_widened(const struct engine *e, u64 iova, u32 len, u64 start,
 
 	for (i = 0; i < ENGINE_MAX && said[i] && said[i] != e; i++)
 		;
-	if (i < ENGINE_MAX && said[i] == e && !runner_cfg()->verbose)
+	if (i < ENGINE_MAX && said[i] == e && !vtd_verbose)
 		return;
 	ktap_diag("%s: %u bytes at 0x%llx issued as %llu bytes at 0x%llx%s",
 		  e->name, len, (unsigned long long)iova,
 		  (unsigned long long)n, (unsigned long long)start,
-		  runner_cfg()->verbose ? "" :
+		  vtd_verbose ? "" :
 		  " (the engine's units; later widenings only with verbose=1)");
 	if (i < ENGINE_MAX)
 		said[i] = e;
