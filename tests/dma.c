@@ -589,17 +589,39 @@ static bool prepare(struct ktap_case *c, struct dma_ctx *x,
 	return chunks_inside(c, t, ch, *n) && own_reachable(c, x);
 }
 
-bool dma_check_write(struct ktap_case *c, struct dma_ctx *x,
-		     const struct dma_target *t, u64 iova, u32 len,
-		     const struct dma_intent *intent)
+/*
+ * The write's data into data[]: @learned, which must be for the request
+ * as fitted, or learned now through the scratch pages.
+ */
+static bool write_data(struct ktap_case *c, struct dma_ctx *x, u64 iova,
+		       u32 len, u64 asked_iova, u32 asked_len,
+		       const u32 *learned)
+{
+	if (!learned)
+		return dma_learn_write(c, x, iova, len, data);
+	if (iova != asked_iova || len != asked_len) {
+		ktap_fail(c, "test bug: data learned for %u bytes at 0x%llx, %s issues %u bytes at 0x%llx",
+			  asked_len, (unsigned long long)asked_iova,
+			  x->eng->name, len, (unsigned long long)iova);
+		return false;
+	}
+	memcpy(data, learned, len);
+	return true;
+}
+
+static bool check_write(struct ktap_case *c, struct dma_ctx *x,
+			const struct dma_target *t, u64 iova, u32 len,
+			const struct dma_intent *intent, const u32 *learned)
 {
 	struct chunk ch[CHUNKS_MAX];
+	u64 asked_iova = iova;
+	u32 asked_len = len;
 	unsigned int n;
 	bool agree, ok, blocked;
 	int ret;
 
 	if (!prepare(c, x, t, &iova, &len, true, intent, ch, &n, &agree) ||
-	    !dma_learn_write(c, x, iova, len, data))
+	    !write_data(c, x, iova, len, asked_iova, asked_len, learned))
 		return false;
 	dma_target_fill(t);
 	blocked = any_fault(ch, n);
@@ -618,6 +640,21 @@ bool dma_check_write(struct ktap_case *c, struct dma_ctx *x,
 	if (!ok && agree)
 		print_walks(x, ch, n, true);
 	return ok && agree;
+}
+
+bool dma_check_write(struct ktap_case *c, struct dma_ctx *x,
+		     const struct dma_target *t, u64 iova, u32 len,
+		     const struct dma_intent *intent)
+{
+	return check_write(c, x, t, iova, len, intent, NULL);
+}
+
+bool dma_check_learned_write(struct ktap_case *c, struct dma_ctx *x,
+			     const struct dma_target *t, u64 iova, u32 len,
+			     const struct dma_intent *intent,
+			     const u32 *learned)
+{
+	return check_write(c, x, t, iova, len, intent, learned);
 }
 
 const u32 *dma_written(void)

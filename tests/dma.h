@@ -109,6 +109,15 @@ bool dma_check_write(struct ktap_case *c, struct dma_ctx *x,
 		     const struct dma_target *t, u64 iova, u32 len,
 		     const struct dma_intent *intent);
 /*
+ * dma_check_write() with the data learned beforehand: @learned is what
+ * dma_learn_write() gave for this @iova and @len, already fitted by
+ * dma_fit(), for a case whose tables would block the learning itself.
+ */
+bool dma_check_learned_write(struct ktap_case *c, struct dma_ctx *x,
+			     const struct dma_target *t, u64 iova, u32 len,
+			     const struct dma_intent *intent,
+			     const u32 *learned);
+/*
  * The engine reads @len bytes at @iova, which were placed where the walker
  * says they are read; checks intent, walker, what the engine found,
  * faults, and that memory stayed as it was.

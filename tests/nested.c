@@ -353,18 +353,20 @@ static bool nest_low_bits(struct ktap_case *c, struct nest *n, u64 low)
 }
 
 /*
- * What a write of @len brings, learned while device 0 is on the parent,
- * which maps its scratch pages 1:1: an entry the case then breaks blocks
- * the request alone, not the engine's learning.
+ * What a write at @iova of @len brings, into @data, learned while device 0
+ * is on the parent, which maps its scratch pages 1:1: an entry the case
+ * then breaks blocks the request alone, not the engine's learning.
+ * @iova and @len come back fitted to the engine, as the data is.
  */
-static bool learn_on_parent(struct ktap_case *c, u64 iova, u32 len)
+static bool learn_on_parent(struct ktap_case *c, u64 *iova, u32 *len,
+			    u32 *data)
 {
-	static u32 data[SZ_4K / 4];
 	bool ok;
 
-	if (!attach(c, 0, IOMMU_NO_PASID, as_paging(&parent), nothing))
+	if (!dma_fit(c, &fx.ctx[0], iova, len) ||
+	    !attach(c, 0, IOMMU_NO_PASID, as_paging(&parent), nothing))
 		return false;
-	ok = dma_learn_write(c, &fx.ctx[0], iova, MIN(len, sizeof(data)), data);
+	ok = dma_learn_write(c, &fx.ctx[0], *iova, *len, data);
 	hwpt_detach(&fx.dev[0], IOMMU_NO_PASID, as_paging(&parent));
 	return ok;
 }
@@ -381,9 +383,12 @@ static void flptr_low_bits(struct ktap_case *c, const void *arg)
 	/* Judged apart, so that the case can say what the unit did. */
 	struct ktap_case judged = { .name = c->name, .result = KTAP_PASS };
 	struct dma_intent none = { .nr = 0 };
+	static u32 data[ENGINE_DATA_MAX / 4];
 	const struct walk_result *w;
 	struct pasid_entry *pe;
 	struct dma_target t;
+	u64 iova = GVA;
+	u32 len = SZ_4K;
 	struct nest n;
 	bool landed;
 
@@ -395,18 +400,19 @@ static void flptr_low_bits(struct ktap_case *c, const void *arg)
 	    guest_data(c, &n, GVA, t.phys, SZ_4K, SZ_4K, SZ_4K,
 		       GUEST_PROT_WRITE) &&
 	    nest_low_bits(c, &n, FLPTR_LOW_BITS) &&
-	    learn_on_parent(c, GVA, SZ_4K) &&
+	    learn_on_parent(c, &iova, &len, data) &&
 	    attach(c, 0, IOMMU_NO_PASID, as_nested(&n), nothing)) {
 		pe = pasid_get_entry(&fx.dev[0].pasid, IOMMU_NO_PASID, false);
-		w = dma_walk(&fx.ctx[0], GVA, true);
-		dma_check_write(&judged, &fx.ctx[0], &t, GVA, SZ_4K, &none);
+		w = dma_walk(&fx.ctx[0], iova, true);
+		dma_check_learned_write(&judged, &fx.ctx[0], &t, iova, len,
+					&none, data);
 		if (judged.result == KTAP_SKIP) {
 			/* An engine that cannot issue it says why. */
 			ktap_skip(c, "%s", judged.reason);
 			hwpt_detach(&fx.dev[0], IOMMU_NO_PASID, as_nested(&n));
 			goto out;
 		}
-		landed = dma_target_holds(&t, t.phys, dma_written(), SZ_4K);
+		landed = dma_target_holds(&t, t.phys + (iova - GVA), data, len);
 		ktap_diag("Linux %s writes val[2]=0x%016llx for pgtbl_addr 0x%llx (pasid_set_flptr() ORs it in whole); the spec says val[2] bit 1 is reserved, the walker faults the write with reason 0x%02x (%s); this unit %s",
 			  VTD_LINUX_REFERENCE,
 			  (unsigned long long)(pe ? pe->val[2] : 0),
