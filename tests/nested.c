@@ -1178,8 +1178,8 @@ static bool parent_attached;
 /* One case: the guest's page, the request, and what it must do. */
 struct priv_case {
 	u64 s1_flags;		/* IOMMU_VTD_S1_* */
-	bool supervisor;	/* the guest maps the page with U/S=0 */
-	unsigned int guest_prot;	/* GUEST_PROT_WRITE or 0 */
+	/* GUEST_PROT_WRITE, GUEST_SUPERVISOR (the leaf with U/S=0), or 0 */
+	unsigned int guest_prot;
 	/*
 	 * D set in advance on a read-only leaf, as the guest sets it on its
 	 * writable ones: a write through it then needs no D update, which
@@ -1192,31 +1192,22 @@ struct priv_case {
 };
 
 /*
- * The guest maps GVA onto a fresh guest-physical page backed by @hpa; a
- * supervisor page is its leaf with U/S clear, as a guest kernel maps one.
- * Not yet attached: nothing to invalidate.
+ * The guest maps GVA onto a fresh guest-physical page backed by @hpa, and
+ * sets D ahead in a read-only leaf where @pc asks. Not yet attached:
+ * nothing to invalidate.
  */
 static bool guest_page(struct ktap_case *c, struct nest *n, u64 hpa,
 		       const struct priv_case *pc)
 {
-	u64 gpa = guest_reserve(&vm, SZ_4K, SZ_4K);
-	int ret = guest_back(&vm, gpa, hpa, SZ_4K, RW);
 	u64 *leaf;
 
-	if (!ret)
-		ret = guest_map(&n->g, GVA, gpa, SZ_4K, pc->guest_prot);
-	if (ret) {
-		ktap_fail(c, "guest mapping 0x%llx -> GPA 0x%llx -> 0x%llx: %d",
-			  (unsigned long long)GVA, (unsigned long long)gpa,
-			  (unsigned long long)hpa, ret);
+	if (!guest_data(c, n, GVA, hpa, SZ_4K, SZ_4K, SZ_4K, pc->guest_prot))
 		return false;
-	}
 	leaf = guest_fs_entry(&n->g, GVA, 1);
-	if (pc->supervisor)
-		*leaf &= ~FSPTE_US;
-	if (pc->dirty)
+	if (pc->dirty) {
 		*leaf |= FSPTE_D;
-	iommu_flush_line(fx.iommu, leaf, sizeof(*leaf));
+		iommu_flush_line(fx.iommu, leaf, sizeof(*leaf));
+	}
 	ktap_diag("guest leaf 0x%016llx, flags 0x%llx (SRE %u WPE %u), %s request",
 		  (unsigned long long)*leaf,
 		  (unsigned long long)pc->s1_flags,
@@ -1300,8 +1291,9 @@ static void write_only(struct ktap_case *c, const struct priv_case *pc,
 static void priv_supervisor_page(struct ktap_case *c, const void *arg)
 {
 	static const struct priv_case pc = {
-		.s1_flags = IOMMU_VTD_S1_SRE, .supervisor = true,
-		.guest_prot = GUEST_PROT_WRITE, .priv = true, .allowed = RW,
+		.s1_flags = IOMMU_VTD_S1_SRE,
+		.guest_prot = GUEST_PROT_WRITE | GUEST_SUPERVISOR,
+		.priv = true, .allowed = RW,
 	};
 
 	with_page(c, &pc, write_and_read);
@@ -1310,8 +1302,9 @@ static void priv_supervisor_page(struct ktap_case *c, const void *arg)
 static void user_supervisor_page(struct ktap_case *c, const void *arg)
 {
 	static const struct priv_case pc = {
-		.s1_flags = IOMMU_VTD_S1_SRE, .supervisor = true,
-		.guest_prot = GUEST_PROT_WRITE, .priv = false, .allowed = 0,
+		.s1_flags = IOMMU_VTD_S1_SRE,
+		.guest_prot = GUEST_PROT_WRITE | GUEST_SUPERVISOR,
+		.priv = false, .allowed = 0,
 	};
 
 	with_page(c, &pc, write_only);
