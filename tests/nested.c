@@ -1055,10 +1055,11 @@ static void three_guests(struct ktap_case *c, const void *arg)
 	struct dma_target t[3];
 	struct nest n[3];
 	struct dma_map m[3];
+	const char *why = fixture_pasid_why(&fx);
 	unsigned int ready = 0;
 
-	if (!fx.dev[0].pasid_capable) {
-		ktap_skip(c, "%s cannot tag DMA with a PASID", fx.eng[0]->name);
+	if (why) {
+		ktap_skip(c, "%s", why);
 		return;
 	}
 	for (; ready < 3; ready++) {
@@ -1219,10 +1220,6 @@ static bool guest_page(struct ktap_case *c, struct nest *n, u64 hpa,
 
 static bool can_run(struct ktap_case *c, const struct priv_case *pc)
 {
-	if (!(fx.iommu->ecap & ECAP_SRS)) {
-		ktap_skip(c, "the unit takes no supervisor requests (ECAP.SRS clear): Linux refuses IOMMU_VTD_S1_SRE");
-		return false;
-	}
 	if (pc->priv && !(fx.eng[0]->flags & ENGINE_PRIV)) {
 		ktap_skip(c, "%s cannot issue privileged requests: only a DSA whose PASID capability offers Privileged Mode does (under QEMU, intel-dsa)",
 			  fx.eng[0]->name);
@@ -1431,10 +1428,11 @@ static const char *privilege_setup(struct test_suite *s)
 	parent_attached = false;
 	if (why)
 		return why;
-	if (!fx.dev[0].pasid_capable)
-		return fx.eng[0]->flags & ENGINE_PASID ?
-		       "the unit does not take requests with PASID (ECAP.PASID clear)" :
-		       "the engine cannot tag DMA with a PASID";
+	why = fixture_pasid_why(&fx);
+	if (why)
+		return why;
+	if (!(fx.iommu->ecap & ECAP_SRS))
+		return "the unit takes no supervisor requests (ECAP.SRS clear): Linux refuses IOMMU_VTD_S1_SRE";
 	ret = hwpt_attach(&fx.dev[0], IOMMU_NO_PASID, as_paging(&parent),
 			  nothing);
 	parent_attached = !ret;
