@@ -1342,30 +1342,17 @@ static bool request_reaches(const struct dma_ctx *x, u64 addr)
 	return false;
 }
 
-/* One recorded fault of the SRE=0 case, against the walker at its page. */
+/* One recorded fault of the SRE=0 case: at a page the request touches. */
 static bool sre_fault_ok(struct ktap_case *c, struct dma_ctx *x,
 			 const struct vtd_fault *f)
 {
-	const struct walk_result *w;
-
 	fault_print(x->iommu, f);
 	if (!request_reaches(x, f->addr)) {
 		ktap_fail(c, "fault at 0x%llx, which the request never touches",
 			  (unsigned long long)f->addr);
 		return false;
 	}
-	w = dma_walk(x, f->addr, !f->read);
-	if (w->fault && vtd_walk_allows(w, f->reason) &&
-	    f->sid == x->eng->sid && f->pasid_present && f->pasid == x->pasid &&
-	    f->priv)
-		return true;
-	ktap_fail(c, "fault at 0x%llx: reason 0x%02x sid 0x%04x PASID %s 0x%x PRIV %u; walker says %s 0x%02x (%s), sid 0x%04x PASID 0x%x PRIV 1",
-		  (unsigned long long)f->addr, f->reason, f->sid,
-		  f->pasid_present ? "present" : "absent", f->pasid, f->priv,
-		  w->fault ? "reason" : "no fault,", w->reason,
-		  vtd_fault_reason_name(w->reason), x->eng->sid, x->pasid);
-	vtd_walk_print(w);
-	return false;
+	return dma_fault_ok(c, x, f);
 }
 
 /*
