@@ -6,7 +6,6 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "tests/dma.h"
-#include "tests/runner.h"
 
 #define CHUNKS_MAX		4
 #define CANARY_TAG		0xca000000U
@@ -20,8 +19,6 @@ struct chunk {
 	u32 buf_off;		/* offset in the device buffer */
 	bool fault;
 	u8 reason;
-	u8 reasons[WALK_MAX_REASONS];	/* every reason the spec allows */
-	unsigned int nr_reasons;
 	u64 phys;
 	bool intent_land;
 	u64 intent_pa;
@@ -188,9 +185,7 @@ static unsigned int plan(struct ktap_case *c, struct dma_ctx *x, u64 iova,
 
 		*k = (struct chunk){ .iova = a, .len = piece, .buf_off = off,
 				     .fault = w->fault, .reason = w->reason,
-				     .nr_reasons = MIN(w->nr_reasons, WALK_MAX_REASONS),
 				     .phys = w->phys };
-		memcpy(k->reasons, w->reasons, sizeof(k->reasons));
 		k->intent_land = intent_lands(in, a, write, &k->intent_pa);
 		k->data_pa = !k->fault ? k->phys : 0;
 		if (k->intent_land != !k->fault ||
@@ -255,24 +250,23 @@ static bool priv_matches(struct ktap_case *c, const struct dma_ctx *x,
 	return false;
 }
 
-static bool reason_matches(struct ktap_case *c, const struct chunk *k, u8 got)
+static bool reason_matches(struct ktap_case *c, const struct walk_result *w,
+			   u8 got)
 {
-	u8 want = k->reason;
+	unsigned int nr = MIN(w->nr_reasons, WALK_MAX_REASONS);
 
 	/* Table 30 gives no priority: any reason the walker allows. */
-	for (unsigned int i = 0; i < k->nr_reasons; i++) {
-		if (k->reasons[i] == got) {
-			if (k->nr_reasons > 1)
-				ktap_diag("the unit chose reason 0x%02x (%s) of the %u the spec allows here",
-					  got, vtd_fault_reason_name(got),
-					  k->nr_reasons);
-			return true;
-		}
+	if (vtd_walk_allows(w, got)) {
+		if (nr > 1)
+			ktap_diag("the unit chose reason 0x%02x (%s) of the %u the spec allows here",
+				  got, vtd_fault_reason_name(got), nr);
+		return true;
 	}
 	if (!platform_is_qemu())
 		return false;
 	for (unsigned int i = 0; i < ARRAY_SIZE(qemu_reasons); i++) {
-		if (qemu_reasons[i].spec == want && qemu_reasons[i].qemu == got) {
+		if (qemu_reasons[i].spec == w->reason &&
+		    qemu_reasons[i].qemu == got) {
 			ktap_xfail(c, "%s", qemu_reasons[i].why);
 			return true;
 		}
@@ -289,10 +283,32 @@ static const struct chunk *chunk_for(const struct chunk *ch, unsigned int n,
 	return NULL;
 }
 
+bool dma_fault_ok(struct ktap_case *c, struct dma_ctx *x,
+		  const struct vtd_fault *f)
+{
+	const struct walk_result *w = dma_walk(x, f->addr, !f->read);
+
+	if (w->fault && reason_matches(c, w, f->reason) &&
+	    f->sid == x->eng->sid && pasid_matches(c, x, f) &&
+	    priv_matches(c, x, f))
+		return true;
+	ktap_fail(c, "fault at 0x%llx: reason 0x%02x sid 0x%04x %s PASID %s 0x%x PRIV %u; walker says %s 0x%02x (%s), sid 0x%04x %s PASID %s 0x%x PRIV %u",
+		  (unsigned long long)f->addr, f->reason, f->sid,
+		  f->read ? "read" : "write",
+		  f->pasid_present ? "present" : "absent", f->pasid, f->priv,
+		  w->fault ? "reason" : "no fault,", w->reason,
+		  vtd_fault_reason_name(w->reason), x->eng->sid,
+		  f->read ? "read" : "write",
+		  x->pasid_present ? "present" : "absent", x->pasid, x->priv);
+	vtd_walk_print(w);
+	return false;
+}
+
 /*
- * Every recorded fault must be one the walker predicted, with its reason,
- * the device's source id and the access type; a predicted fault must be
- * recorded (one per source at a time: QEMU has one recording register).
+ * Every recorded fault must be one the walker predicted, with the access
+ * type of the request, and as dma_fault_ok() judges it; a predicted fault
+ * must be recorded (one per source at a time: QEMU has one recording
+ * register).
  */
 static bool check_faults(struct ktap_case *c, struct dma_ctx *x,
 			 const struct chunk *ch, unsigned int n, bool write)
@@ -312,15 +328,14 @@ static bool check_faults(struct ktap_case *c, struct dma_ctx *x,
 			ktap_fail(c, "fault at 0x%llx that the walker did not predict",
 				  (unsigned long long)f->addr);
 			ok = false;
-		} else if (!reason_matches(c, k, f->reason) ||
-			   f->sid != x->eng->sid || f->read == write ||
-			   !pasid_matches(c, x, f) || !priv_matches(c, x, f)) {
-			ktap_fail(c, "fault at 0x%llx: reason 0x%02x sid 0x%04x %s, walker says reason 0x%02x (%s) sid 0x%04x %s",
-				  (unsigned long long)f->addr, f->reason, f->sid,
-				  f->read ? "read" : "write", k->reason,
-				  vtd_fault_reason_name(k->reason), x->eng->sid,
+		} else if (f->read == write) {
+			ktap_fail(c, "fault at 0x%llx records a %s, the request was a %s",
+				  (unsigned long long)f->addr,
+				  f->read ? "read" : "write",
 				  write ? "write" : "read");
 			vtd_walk_print(dma_walk(x, k->iova, write));
+			ok = false;
+		} else if (!dma_fault_ok(c, x, f)) {
 			ok = false;
 		}
 	}
@@ -435,12 +450,12 @@ static void say_widened(const struct engine *e, u64 iova, u32 len, u64 start,
 
 	for (i = 0; i < ENGINE_MAX && said[i] && said[i] != e; i++)
 		;
-	if (i < ENGINE_MAX && said[i] == e && !runner_cfg()->verbose)
+	if (i < ENGINE_MAX && said[i] == e && !vtd_verbose)
 		return;
 	ktap_diag("%s: %u bytes at 0x%llx issued as %llu bytes at 0x%llx%s",
 		  e->name, len, (unsigned long long)iova,
 		  (unsigned long long)n, (unsigned long long)start,
-		  runner_cfg()->verbose ? "" :
+		  vtd_verbose ? "" :
 		  " (the engine's units; later widenings only with verbose=1)");
 	if (i < ENGINE_MAX)
 		said[i] = e;
@@ -590,17 +605,39 @@ static bool prepare(struct ktap_case *c, struct dma_ctx *x,
 	return chunks_inside(c, t, ch, *n) && own_reachable(c, x);
 }
 
-bool dma_check_write(struct ktap_case *c, struct dma_ctx *x,
-		     const struct dma_target *t, u64 iova, u32 len,
-		     const struct dma_intent *intent)
+/*
+ * The write's data into data[]: @learned, which must be for the request
+ * as fitted, or learned now through the scratch pages.
+ */
+static bool write_data(struct ktap_case *c, struct dma_ctx *x, u64 iova,
+		       u32 len, u64 asked_iova, u32 asked_len,
+		       const u32 *learned)
+{
+	if (!learned)
+		return dma_learn_write(c, x, iova, len, data);
+	if (iova != asked_iova || len != asked_len) {
+		ktap_fail(c, "test bug: data learned for %u bytes at 0x%llx, %s issues %u bytes at 0x%llx",
+			  asked_len, (unsigned long long)asked_iova,
+			  x->eng->name, len, (unsigned long long)iova);
+		return false;
+	}
+	memcpy(data, learned, len);
+	return true;
+}
+
+static bool check_write(struct ktap_case *c, struct dma_ctx *x,
+			const struct dma_target *t, u64 iova, u32 len,
+			const struct dma_intent *intent, const u32 *learned)
 {
 	struct chunk ch[CHUNKS_MAX];
+	u64 asked_iova = iova;
+	u32 asked_len = len;
 	unsigned int n;
 	bool agree, ok, blocked;
 	int ret;
 
 	if (!prepare(c, x, t, &iova, &len, true, intent, ch, &n, &agree) ||
-	    !dma_learn_write(c, x, iova, len, data))
+	    !write_data(c, x, iova, len, asked_iova, asked_len, learned))
 		return false;
 	dma_target_fill(t);
 	blocked = any_fault(ch, n);
@@ -619,6 +656,21 @@ bool dma_check_write(struct ktap_case *c, struct dma_ctx *x,
 	if (!ok && agree)
 		print_walks(x, ch, n, true);
 	return ok && agree;
+}
+
+bool dma_check_write(struct ktap_case *c, struct dma_ctx *x,
+		     const struct dma_target *t, u64 iova, u32 len,
+		     const struct dma_intent *intent)
+{
+	return check_write(c, x, t, iova, len, intent, NULL);
+}
+
+bool dma_check_learned_write(struct ktap_case *c, struct dma_ctx *x,
+			     const struct dma_target *t, u64 iova, u32 len,
+			     const struct dma_intent *intent,
+			     const u32 *learned)
+{
+	return check_write(c, x, t, iova, len, intent, learned);
 }
 
 const u32 *dma_written(void)

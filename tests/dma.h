@@ -11,6 +11,7 @@
 #define VTDTEST_TESTS_DMA_H
 
 #include "drivers/engine/engine.h"
+#include "drivers/iommu/intel/fault.h"
 #include "drivers/iommu/intel/iommu.h"
 #include "drivers/iommu/intel/walker.h"
 #include "lib/ktap.h"
@@ -100,6 +101,14 @@ int dma_issue_write(struct dma_ctx *x, u64 iova, u32 len, bool blocked);
 
 /* The walker's answer for one page of a request from @x's device. */
 const struct walk_result *dma_walk(struct dma_ctx *x, u64 iova, bool write);
+/*
+ * One recorded fault of a request from @x, against the walker at its page
+ * for the access it records: a fault there with a reason the spec allows
+ * (or QEMU's known one, as XFAIL), the device's source id, the request's
+ * PASID and privilege. Fails @c and shows the walk when not.
+ */
+bool dma_fault_ok(struct ktap_case *c, struct dma_ctx *x,
+		  const struct vtd_fault *f);
 
 /*
  * The engine writes @len bytes it announced beforehand at @iova; checks
@@ -108,6 +117,15 @@ const struct walk_result *dma_walk(struct dma_ctx *x, u64 iova, bool write);
 bool dma_check_write(struct ktap_case *c, struct dma_ctx *x,
 		     const struct dma_target *t, u64 iova, u32 len,
 		     const struct dma_intent *intent);
+/*
+ * dma_check_write() with the data learned beforehand: @learned is what
+ * dma_learn_write() gave for this @iova and @len, already fitted by
+ * dma_fit(), for a case whose tables would block the learning itself.
+ */
+bool dma_check_learned_write(struct ktap_case *c, struct dma_ctx *x,
+			     const struct dma_target *t, u64 iova, u32 len,
+			     const struct dma_intent *intent,
+			     const u32 *learned);
 /*
  * The engine reads @len bytes at @iova, which were placed where the walker
  * says they are read; checks intent, walker, what the engine found,

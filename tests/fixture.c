@@ -126,6 +126,20 @@ unsigned int fixture_ss_levels(const struct intel_iommu *iommu,
 	return n;
 }
 
+const char *fixture_pasid_why(const struct fixture *f)
+{
+	if (f->dev[0].pasid_capable)
+		return NULL;
+	if (!f->scalable)
+		return "legacy mode takes no requests with PASID";
+	if (!(f->iommu->ecap & ECAP_PASID))
+		return "the unit does not take requests with PASID (ECAP.PASID clear)";
+	ksnprintf(skip_reason, sizeof(skip_reason),
+		  "%s cannot tag DMA with a PASID (under QEMU, the patched edu and intel-dsa can: configurations nested and dsa)",
+		  f->eng[0]->name);
+	return skip_reason;
+}
+
 bool fixture_second_device(struct ktap_case *c, const struct fixture *f,
 			   const char *why)
 {

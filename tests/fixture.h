@@ -39,6 +39,12 @@ int fixture_domain(struct fixture *f, struct dmar_domain *d,
 unsigned int fixture_ss_levels(const struct intel_iommu *iommu,
 			       unsigned int *levels);
 
+/*
+ * NULL when device 0 takes requests with PASID (Linux enables PASID only
+ * where unit and device both support it), else why not.
+ */
+const char *fixture_pasid_why(const struct fixture *f);
+
 /* Skips @c, naming the engine, when the fixture has no second device. */
 bool fixture_second_device(struct ktap_case *c, const struct fixture *f,
 			   const char *why);

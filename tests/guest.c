@@ -151,6 +151,8 @@ int guest_map(struct guest *g, u64 gva, u64 gpa, u64 size, unsigned int prot)
 		leaf_bits &= ~FS_AD_BITS;
 		table_bits &= ~FS_AD_BITS;
 	}
+	if (prot & GUEST_SUPERVISOR)
+		leaf_bits &= ~FSPTE_US;
 
 	if (!IS_ALIGNED(gva | gpa | size, SZ_4K))
 		return -EINVAL;

@@ -43,6 +43,12 @@ struct guest {
  * snoop. Without it, A (and D for a writable page) are set ahead.
  */
 #define GUEST_AD_CLEAR		BIT(1)
+/*
+ * Supervisor pages: U/S clear in the leaves, as a guest kernel maps its
+ * own memory; the tables above keep U/S set, so the leaf alone decides
+ * (VT-d 3.6.1, 9.7).
+ */
+#define GUEST_SUPERVISOR	BIT(2)
 
 void guest_vm_init(struct guest_vm *vm, struct hwpt_paging *parent);
 /* A fresh guest-physical range of @size bytes, aligned to @align. */
@@ -56,7 +62,7 @@ void guest_release(struct guest *g);
 /*
  * The guest maps [gva, gva + size) to [gpa, gpa + size) in its first
  * stage, with the largest leaves (4K, 2M, 1G) that alignment allows;
- * @prot: GUEST_PROT_WRITE, GUEST_AD_CLEAR.
+ * @prot: GUEST_PROT_WRITE, GUEST_AD_CLEAR, GUEST_SUPERVISOR.
  */
 int guest_map(struct guest *g, u64 gva, u64 gpa, u64 size, unsigned int prot);
 /* The guest's first-stage entry for @gva at @level, by its host alias. */

@@ -353,18 +353,20 @@ static bool nest_low_bits(struct ktap_case *c, struct nest *n, u64 low)
 }
 
 /*
- * What a write of @len brings, learned while device 0 is on the parent,
- * which maps its scratch pages 1:1: an entry the case then breaks blocks
- * the request alone, not the engine's learning.
+ * What a write at @iova of @len brings, into @data, learned while device 0
+ * is on the parent, which maps its scratch pages 1:1: an entry the case
+ * then breaks blocks the request alone, not the engine's learning.
+ * @iova and @len come back fitted to the engine, as the data is.
  */
-static bool learn_on_parent(struct ktap_case *c, u64 iova, u32 len)
+static bool learn_on_parent(struct ktap_case *c, u64 *iova, u32 *len,
+			    u32 *data)
 {
-	static u32 data[SZ_4K / 4];
 	bool ok;
 
-	if (!attach(c, 0, IOMMU_NO_PASID, as_paging(&parent), nothing))
+	if (!dma_fit(c, &fx.ctx[0], iova, len) ||
+	    !attach(c, 0, IOMMU_NO_PASID, as_paging(&parent), nothing))
 		return false;
-	ok = dma_learn_write(c, &fx.ctx[0], iova, MIN(len, sizeof(data)), data);
+	ok = dma_learn_write(c, &fx.ctx[0], *iova, *len, data);
 	hwpt_detach(&fx.dev[0], IOMMU_NO_PASID, as_paging(&parent));
 	return ok;
 }
@@ -381,9 +383,12 @@ static void flptr_low_bits(struct ktap_case *c, const void *arg)
 	/* Judged apart, so that the case can say what the unit did. */
 	struct ktap_case judged = { .name = c->name, .result = KTAP_PASS };
 	struct dma_intent none = { .nr = 0 };
+	static u32 data[ENGINE_DATA_MAX / 4];
 	const struct walk_result *w;
 	struct pasid_entry *pe;
 	struct dma_target t;
+	u64 iova = GVA;
+	u32 len = SZ_4K;
 	struct nest n;
 	bool landed;
 
@@ -395,18 +400,19 @@ static void flptr_low_bits(struct ktap_case *c, const void *arg)
 	    guest_data(c, &n, GVA, t.phys, SZ_4K, SZ_4K, SZ_4K,
 		       GUEST_PROT_WRITE) &&
 	    nest_low_bits(c, &n, FLPTR_LOW_BITS) &&
-	    learn_on_parent(c, GVA, SZ_4K) &&
+	    learn_on_parent(c, &iova, &len, data) &&
 	    attach(c, 0, IOMMU_NO_PASID, as_nested(&n), nothing)) {
 		pe = pasid_get_entry(&fx.dev[0].pasid, IOMMU_NO_PASID, false);
-		w = dma_walk(&fx.ctx[0], GVA, true);
-		dma_check_write(&judged, &fx.ctx[0], &t, GVA, SZ_4K, &none);
+		w = dma_walk(&fx.ctx[0], iova, true);
+		dma_check_learned_write(&judged, &fx.ctx[0], &t, iova, len,
+					&none, data);
 		if (judged.result == KTAP_SKIP) {
 			/* An engine that cannot issue it says why. */
 			ktap_skip(c, "%s", judged.reason);
 			hwpt_detach(&fx.dev[0], IOMMU_NO_PASID, as_nested(&n));
 			goto out;
 		}
-		landed = dma_target_holds(&t, t.phys, dma_written(), SZ_4K);
+		landed = dma_target_holds(&t, t.phys + (iova - GVA), data, len);
 		ktap_diag("Linux %s writes val[2]=0x%016llx for pgtbl_addr 0x%llx (pasid_set_flptr() ORs it in whole); the spec says val[2] bit 1 is reserved, the walker faults the write with reason 0x%02x (%s); this unit %s",
 			  VTD_LINUX_REFERENCE,
 			  (unsigned long long)(pe ? pe->val[2] : 0),
@@ -583,8 +589,6 @@ static void fs_5level(struct ktap_case *c, const void *arg)
 #define FS_BIT_US		BIT_ULL(2)
 #define FS_BIT_A		BIT_ULL(5)
 #define FS_BIT_D		BIT_ULL(6)
-#define ECAP_BIT_SMPWC		BIT_ULL(48)
-#define PE1_BIT_PWSNP		BIT_ULL(23)
 #define REASON_SFS_9		0x90
 #define AD_LEVELS		4	/* the first stage of nest_init(.., 48) */
 
@@ -663,8 +667,8 @@ static void ad_access(struct ktap_case *c, unsigned int guest_prot, bool write)
 		goto detach;
 	}
 	pe = pasid_get_entry(&fx.dev[0].pasid, IOMMU_NO_PASID, false);
-	smpwc = fx.iommu->ecap & ECAP_BIT_SMPWC;
-	pwsnp = pe && (pe->val[1] & PE1_BIT_PWSNP);
+	smpwc = fx.iommu->ecap & ECAP_SMPWC;
+	pwsnp = pe && (pe->val[1] & PE1_PWSNP);
 	snoop = smpwc && pwsnp;
 	w = dma_walk(x, GVA, write);
 	if (snoop ? w->fault :
@@ -1051,10 +1055,11 @@ static void three_guests(struct ktap_case *c, const void *arg)
 	struct dma_target t[3];
 	struct nest n[3];
 	struct dma_map m[3];
+	const char *why = fixture_pasid_why(&fx);
 	unsigned int ready = 0;
 
-	if (!fx.dev[0].pasid_capable) {
-		ktap_skip(c, "%s cannot tag DMA with a PASID", fx.eng[0]->name);
+	if (why) {
+		ktap_skip(c, "%s", why);
 		return;
 	}
 	for (; ready < 3; ready++) {
@@ -1174,8 +1179,8 @@ static bool parent_attached;
 /* One case: the guest's page, the request, and what it must do. */
 struct priv_case {
 	u64 s1_flags;		/* IOMMU_VTD_S1_* */
-	bool supervisor;	/* the guest maps the page with U/S=0 */
-	unsigned int guest_prot;	/* GUEST_PROT_WRITE or 0 */
+	/* GUEST_PROT_WRITE, GUEST_SUPERVISOR (the leaf with U/S=0), or 0 */
+	unsigned int guest_prot;
 	/*
 	 * D set in advance on a read-only leaf, as the guest sets it on its
 	 * writable ones: a write through it then needs no D update, which
@@ -1188,31 +1193,22 @@ struct priv_case {
 };
 
 /*
- * The guest maps GVA onto a fresh guest-physical page backed by @hpa; a
- * supervisor page is its leaf with U/S clear, as a guest kernel maps one.
- * Not yet attached: nothing to invalidate.
+ * The guest maps GVA onto a fresh guest-physical page backed by @hpa, and
+ * sets D ahead in a read-only leaf where @pc asks. Not yet attached:
+ * nothing to invalidate.
  */
 static bool guest_page(struct ktap_case *c, struct nest *n, u64 hpa,
 		       const struct priv_case *pc)
 {
-	u64 gpa = guest_reserve(&vm, SZ_4K, SZ_4K);
-	int ret = guest_back(&vm, gpa, hpa, SZ_4K, RW);
 	u64 *leaf;
 
-	if (!ret)
-		ret = guest_map(&n->g, GVA, gpa, SZ_4K, pc->guest_prot);
-	if (ret) {
-		ktap_fail(c, "guest mapping 0x%llx -> GPA 0x%llx -> 0x%llx: %d",
-			  (unsigned long long)GVA, (unsigned long long)gpa,
-			  (unsigned long long)hpa, ret);
+	if (!guest_data(c, n, GVA, hpa, SZ_4K, SZ_4K, SZ_4K, pc->guest_prot))
 		return false;
-	}
 	leaf = guest_fs_entry(&n->g, GVA, 1);
-	if (pc->supervisor)
-		*leaf &= ~FSPTE_US;
-	if (pc->dirty)
+	if (pc->dirty) {
 		*leaf |= FSPTE_D;
-	iommu_flush_line(fx.iommu, leaf, sizeof(*leaf));
+		iommu_flush_line(fx.iommu, leaf, sizeof(*leaf));
+	}
 	ktap_diag("guest leaf 0x%016llx, flags 0x%llx (SRE %u WPE %u), %s request",
 		  (unsigned long long)*leaf,
 		  (unsigned long long)pc->s1_flags,
@@ -1224,10 +1220,6 @@ static bool guest_page(struct ktap_case *c, struct nest *n, u64 hpa,
 
 static bool can_run(struct ktap_case *c, const struct priv_case *pc)
 {
-	if (!(fx.iommu->ecap & ECAP_SRS)) {
-		ktap_skip(c, "the unit takes no supervisor requests (ECAP.SRS clear): Linux refuses IOMMU_VTD_S1_SRE");
-		return false;
-	}
 	if (pc->priv && !(fx.eng[0]->flags & ENGINE_PRIV)) {
 		ktap_skip(c, "%s cannot issue privileged requests: only a DSA whose PASID capability offers Privileged Mode does (under QEMU, intel-dsa)",
 			  fx.eng[0]->name);
@@ -1296,8 +1288,9 @@ static void write_only(struct ktap_case *c, const struct priv_case *pc,
 static void priv_supervisor_page(struct ktap_case *c, const void *arg)
 {
 	static const struct priv_case pc = {
-		.s1_flags = IOMMU_VTD_S1_SRE, .supervisor = true,
-		.guest_prot = GUEST_PROT_WRITE, .priv = true, .allowed = RW,
+		.s1_flags = IOMMU_VTD_S1_SRE,
+		.guest_prot = GUEST_PROT_WRITE | GUEST_SUPERVISOR,
+		.priv = true, .allowed = RW,
 	};
 
 	with_page(c, &pc, write_and_read);
@@ -1306,8 +1299,9 @@ static void priv_supervisor_page(struct ktap_case *c, const void *arg)
 static void user_supervisor_page(struct ktap_case *c, const void *arg)
 {
 	static const struct priv_case pc = {
-		.s1_flags = IOMMU_VTD_S1_SRE, .supervisor = true,
-		.guest_prot = GUEST_PROT_WRITE, .priv = false, .allowed = 0,
+		.s1_flags = IOMMU_VTD_S1_SRE,
+		.guest_prot = GUEST_PROT_WRITE | GUEST_SUPERVISOR,
+		.priv = false, .allowed = 0,
 	};
 
 	with_page(c, &pc, write_only);
@@ -1348,30 +1342,17 @@ static bool request_reaches(const struct dma_ctx *x, u64 addr)
 	return false;
 }
 
-/* One recorded fault of the SRE=0 case, against the walker at its page. */
+/* One recorded fault of the SRE=0 case: at a page the request touches. */
 static bool sre_fault_ok(struct ktap_case *c, struct dma_ctx *x,
 			 const struct vtd_fault *f)
 {
-	const struct walk_result *w;
-
 	fault_print(x->iommu, f);
 	if (!request_reaches(x, f->addr)) {
 		ktap_fail(c, "fault at 0x%llx, which the request never touches",
 			  (unsigned long long)f->addr);
 		return false;
 	}
-	w = dma_walk(x, f->addr, !f->read);
-	if (w->fault && vtd_walk_allows(w, f->reason) &&
-	    f->sid == x->eng->sid && f->pasid_present && f->pasid == x->pasid &&
-	    f->priv)
-		return true;
-	ktap_fail(c, "fault at 0x%llx: reason 0x%02x sid 0x%04x PASID %s 0x%x PRIV %u; walker says %s 0x%02x (%s), sid 0x%04x PASID 0x%x PRIV 1",
-		  (unsigned long long)f->addr, f->reason, f->sid,
-		  f->pasid_present ? "present" : "absent", f->pasid, f->priv,
-		  w->fault ? "reason" : "no fault,", w->reason,
-		  vtd_fault_reason_name(w->reason), x->eng->sid, x->pasid);
-	vtd_walk_print(w);
-	return false;
+	return dma_fault_ok(c, x, f);
 }
 
 /*
@@ -1434,10 +1415,11 @@ static const char *privilege_setup(struct test_suite *s)
 	parent_attached = false;
 	if (why)
 		return why;
-	if (!fx.dev[0].pasid_capable)
-		return fx.eng[0]->flags & ENGINE_PASID ?
-		       "the unit does not take requests with PASID (ECAP.PASID clear)" :
-		       "the engine cannot tag DMA with a PASID";
+	why = fixture_pasid_why(&fx);
+	if (why)
+		return why;
+	if (!(fx.iommu->ecap & ECAP_SRS))
+		return "the unit takes no supervisor requests (ECAP.SRS clear): Linux refuses IOMMU_VTD_S1_SRE";
 	ret = hwpt_attach(&fx.dev[0], IOMMU_NO_PASID, as_paging(&parent),
 			  nothing);
 	parent_attached = !ret;

@@ -108,12 +108,9 @@ static const char *pasid_setup(struct test_suite *s)
 		runner_setup_failed("%s", why);
 	if (why)
 		return why;
-	if (!(fx.iommu->ecap & ECAP_PASID))
-		return "the unit does not take requests with PASID (ECAP.PASID clear)";
-	if (!fx.dev[0].pasid_capable)
-		return fx.eng[0]->flags & ENGINE_PASID ?
-		       "the device's PASID capability is off" :
-		       "the engine cannot tag DMA with a PASID (of QEMU's devices, only the patched edu of configuration nested can)";
+	why = fixture_pasid_why(&fx);
+	if (why)
+		return why;
 	type = fx.iommu->ecap & ECAP_SSTS ? DOMAIN_SECOND_STAGE :
 					    DOMAIN_FIRST_STAGE;
 	return NULL;
