@@ -1819,15 +1819,16 @@ UNIT_TEST(walker_sgn10_pasid_beyond_pss)
 	/* beyond PSS and beyond PDTS 0 (2^13 PASIDs): SGN.10 or SCT.7 */
 	req.pasid = 0x2000;
 	walk_req(&s.u, &req);
-	EXPECT_FAULT(0x89, 0);
-	EXPECT_ALLOWS(0x46);
+	EXPECT_FAULT(0x46, 0);
+	EXPECT_ALLOWS(0x89);
 	EXPECT_U64(res.nr_reasons, 2);
 	/* beyond PSS, PASIDE=0: SGN.10 or SCT.6 */
 	req.pasid = 0x200;
 	s.ce[0] &= ~(1ULL << 3);
 	walk_req(&s.u, &req);
-	EXPECT_FAULT(0x89, 0);
-	EXPECT_ALLOWS(0x45);
+	EXPECT_FAULT(0x45, 0);
+	EXPECT_ALLOWS(0x89);
+	EXPECT_U64(res.nr_reasons, 2);
 	s.ce[0] |= 1ULL << 3;
 	/* an execute request (RTA.5, 34h) beyond PSS: SGN.10 holds too */
 	req.exec = true;

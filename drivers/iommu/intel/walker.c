@@ -363,9 +363,10 @@ const char *vtd_walk_mode_name(enum walk_mode mode)
 /*
  * A fault condition met on the way that does not stop the walk: an A/EA
  * update the unit cannot make (SFS.8, SFS.9, SSS.5; the hardware may set
- * A/EA as it walks or once the walk is done), or a permission already
- * lost above the leaf (SGN.2, SGN.6; a unit may check each level). Table
- * 30 gives no priority, so each is also allowed for a later fault;
+ * A/EA as it walks or once the walk is done), a permission already lost
+ * above the leaf (SGN.2, SGN.6; a unit may check each level), or a PASID
+ * beyond ECAP.PSS (SGN.10; a unit may check it before or after the walk).
+ * Table 30 gives no priority, so each is also allowed for a later fault;
  * @must: it faults the request when nothing else does.
  */
 struct walk_pending {
@@ -1738,6 +1739,12 @@ static bool ssirwe(const struct walk_unit *u)
 	return (u->ecap & W_ECAP_SSIRWS) && (u->rtaddr & W_RTADDR_SSIRWE);
 }
 
+/* 11.4.3: ECAP.PSS = N means PASIDs of N + 1 bits. */
+static unsigned int pss_bits(const struct walk_unit *u)
+{
+	return ((u->ecap >> W_ECAP_PSS_SHIFT) & W_ECAP_PSS_MASK) + 1;
+}
+
 /*
  * SGN.10: a request with PASID wider than the PSS + 1 bits ECAP.PSS
  * reports (11.4.3: "Requests-with-PASID with PASID value beyond the limit
@@ -1745,33 +1752,7 @@ static bool ssirwe(const struct walk_unit *u)
  */
 static bool pasid_beyond_pss(const struct walker *w)
 {
-	unsigned int bits = ((w->u->ecap >> W_ECAP_PSS_SHIFT) & W_ECAP_PSS_MASK) + 1;
-
-	return w->req->pasid_present && ((u64)w->req->pasid >> bits);
-}
-
-/*
- * SGN.10 (89h), a scalable-mode general fault. Table 30 gives it no
- * priority over the structure faults of the walk: a unit may check the
- * PASID width first or walk first, so a fault the walk meets (and the
- * reasons it allows) stays allowed; a walk that translates faults SGN.10
- * alone.
- */
-static void pss_fault(struct walker *w)
-{
-	struct walk_result *res = w->res;
-	unsigned int nr = res->fault ? res->nr_reasons : 0;
-	u8 walked[WALK_MAX_REASONS];
-	char detail[sizeof(res->detail)];
-
-	memcpy(walked, res->reasons, sizeof(walked));
-	copy_str(detail, sizeof(detail), res->fault ? res->detail : "translates");
-	fault(w, FR_SGN_PSS, 0, "PASID 0x%x beyond the %llu bits of ECAP.PSS (SGN.10); walk: %s",
-	      res->req.pasid,
-	      ULL(((w->u->ecap >> W_ECAP_PSS_SHIFT) & W_ECAP_PSS_MASK) + 1),
-	      detail);
-	for (unsigned int i = 0; i < nr && i < WALK_MAX_REASONS; i++)
-		also(w, walked[i]);
+	return w->req->pasid_present && ((u64)w->req->pasid >> pss_bits(w->u));
 }
 
 void vtd_walk(const struct walk_unit *u, const struct walk_request *req,
@@ -1825,11 +1806,18 @@ void vtd_walk(const struct walk_unit *u, const struct walk_request *req,
 	case W_TTM_SCALABLE:
 		if (u->ecap & W_ECAP_SMTS) {
 			w.ssirw = ssirwe(u);
-			walk_scalable(&w, rta);
-			settle(&w);
+			/*
+			 * SGN.10 (89h), a scalable-mode general fault. Table
+			 * 30 gives it no priority over the structure faults
+			 * of the walk: a unit may check the PASID width first
+			 * or walk first.
+			 */
 			if (pasid_beyond_pss(&w))
-				pss_fault(&w);
-			return;
+				pend(&w, FR_SGN_PSS, 0, true,
+				     "PASID 0x%x beyond the %u bits of ECAP.PSS (SGN.10)",
+				     w.req->pasid, pss_bits(u));
+			walk_scalable(&w, rta);
+			break;
 		}
 		fault(&w, FR_RTA_TTM, 0, "TTM=01b without ECAP.SMTS (RTA.1.3)");
 		break;
