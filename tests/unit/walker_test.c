@@ -1835,6 +1835,13 @@ UNIT_TEST(walker_sgn10_pasid_beyond_pss)
 	walk_req(&s.u, &req);
 	EXPECT_FAULT(0x34, 0);
 	EXPECT_ALLOWS(0x89);
+	/* TTM=01b without ECAP.SMTS is no scalable mode: no SGN.10 */
+	s.u.ecap &= ~ECAP_SMTS;
+	walk_req(&s.u, &req);
+	EXPECT_FAULT(0x34, 0);
+	if (vtd_walk_allows(&res, 0x89))
+		unit_failed(__FILE__, __LINE__, "SGN.10 allowed without ECAP.SMTS");
+	s.u.ecap |= ECAP_SMTS;
 	req.exec = false;
 	/*
 	 * Requests without PASID use RID_PASID, never SGN.10, even where
