@@ -1720,7 +1720,7 @@ UNIT_TEST(walker_ss_io_read_write_bits)
 						 ADDR_MASK) | SS_IR | SS_IW;
 	walk(&s.u, SM_SID, 0x7000, true);
 	EXPECT_OK(0x20000, 0x1000);
-	EXPECT_CONTAINS(res.steps[7].decoded, "IR=1 IW=1");
+	EXPECT_CONTAINS(res.steps[7].decoded, "IR=1 IW=1 (SSIRWE)");
 	/* IR only (W set, ignored): writes refused (SGN.6), reads fine */
 	leaf = entry_at(ss, 4, 0x7000, 1);
 	*leaf = 0x20000 | SS_IR | SS_W;

@@ -639,14 +639,12 @@ static u64 ss_rsvd(const struct walker *w, u64 e, unsigned int level,
 
 static void ss_decode(const struct walker *w, struct walk_step *st, u64 e)
 {
-	step_decode(st, "R=%u W=%u X=%u PS=%u A=%u D=%u SNP=%u addr=0x%llx%s%s",
+	step_decode(st, "R=%u W=%u X=%u PS=%u A=%u D=%u SNP=%u addr=0x%llx%s%s%s",
 		    !!(e & W_SS_R), !!(e & W_SS_W), !!(e & W_SS_X),
 		    !!(e & W_SS_PS), !!(e & W_SS_A), !!(e & W_SS_D),
 		    !!(e & W_SS_SNP), ULL(e & W_ADDR),
-		    (e & W_SS_IR) ? " IR=1" : "", (e & W_SS_IW) ? " IW=1" : "");
-	if (w->ssirw)
-		copy_str(st->decoded + strlen(st->decoded),
-			 sizeof(st->decoded) - strlen(st->decoded), " (SSIRWE)");
+		    (e & W_SS_IR) ? " IR=1" : "", (e & W_SS_IW) ? " IW=1" : "",
+		    w->ssirw ? " (SSIRWE)" : "");
 }
 
 /*
