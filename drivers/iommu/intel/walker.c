@@ -679,7 +679,7 @@ static void ss_walk(struct walker *w, const struct ss_cfg *c, u64 in,
 	for (level = c->levels; level >= 1; level--) {
 		u32 idx = level_index(in, level);
 		struct walk_step *st;
-		bool present;
+		bool rd, wr, ex, present;
 
 		o->level = level;
 		ksnprintf(name, sizeof(name), "%sss-L%u", c->prefix, level);
@@ -690,12 +690,14 @@ static void ss_walk(struct walker *w, const struct ss_cfg *c, u64 in,
 		}
 		e = st->entry[0];
 		ss_decode(w, st, e);
-		o->r = o->r && ss_read(w, e);
-		o->w = o->w && ss_write(w, e);
-		o->x = o->x && (e & W_SS_X);
+		rd = ss_read(w, e);
+		wr = ss_write(w, e);
+		ex = e & W_SS_X;
+		o->r = o->r && rd;
+		o->w = o->w && wr;
+		o->x = o->x && ex;
 		present = o->r || o->w || (c->ssee && o->x);
-		if (!(ss_read(w, e) || ss_write(w, e) ||
-		      (c->ssee && (e & W_SS_X))) || !present) {
+		if (!(rd || wr || (c->ssee && ex)) || !present) {
 			o->err = SS_NOT_PRESENT;
 			return;
 		}
