@@ -502,15 +502,21 @@ static void sm_rid_pasid_alias(struct sm *s)
 	s->dir[1] = s->dir[0];
 }
 
+/* Scalable mode, PASID @pasid's entry: second stage only, 48-bit @ss. */
+static void ss_unit(struct sm *s, u64 **ss, u32 pasid)
+{
+	sm_build(s, SM_SID, pasid);
+	*ss = new_table();
+	s->pe[0] = pa(*ss) | PE_PGTT(2) | PE_AW(2) | PE_P;
+}
+
 UNIT_TEST(walker_sm_second_stage)
 {
 	struct sm s;
 	u64 *ss;
 
 	fake_hw_reset();
-	sm_build(&s, SM_SID, 0);
-	ss = new_table();
-	s.pe[0] = pa(ss) | PE_PGTT(2) | PE_AW(2) | PE_P;
+	ss_unit(&s, &ss, 0);
 	s.pe[1] = 0x33;					/* DID */
 	map(ss, 4, 0x7000, 1, 0x20000 | SS_RW, SS_RW);
 	map(ss, 4, 0x8000, 1, 0x21000 | SS_R, SS_RW);
@@ -593,9 +599,7 @@ UNIT_TEST(walker_sm_structure_faults)
 				    .pasid_present = true, .pasid = 0x41 };
 
 	fake_hw_reset();
-	sm_build(&s, SM_SID, 0);
-	ss = new_table();
-	s.pe[0] = pa(ss) | PE_PGTT(2) | PE_AW(2) | PE_P;
+	ss_unit(&s, &ss, 0);
 	map(ss, 4, 0x7000, 1, 0x20000 | SS_RW, SS_RW);
 	walk(&s.u, SM_SID, 0x7000, false);
 	EXPECT_OK(0x20000, 0x1000);
@@ -1328,10 +1332,9 @@ UNIT_TEST(walker_sss5_ss_ad_update_without_snoop)
 	u64 *ss, *leaf;
 
 	fake_hw_reset();
-	sm_build(&s, SM_SID, 0);
+	ss_unit(&s, &ss, 0);
 	s.u.ecap |= ECAP_SSADS;
-	ss = new_table();
-	s.pe[0] = pa(ss) | PE_SSADE | PE_PGTT(2) | PE_AW(2) | PE_P;
+	s.pe[0] |= PE_SSADE;
 	s.pe[1] = PE_PWSNP | 0x33;
 	leaf = map(ss, 4, 0x7000, 1, 0x20000 | SS_A | SS_RW, SS_A | SS_RW);
 	walk(&s.u, SM_SID, 0x7000, false);
@@ -1452,9 +1455,7 @@ UNIT_TEST(walker_sm_context_rid_pasid)
 				    .pasid_present = true, .pasid = 0x41 };
 
 	fake_hw_reset();
-	sm_build(&s, SM_SID, 0x41);
-	ss = new_table();
-	s.pe[0] = pa(ss) | PE_PGTT(2) | PE_AW(2) | PE_P;
+	ss_unit(&s, &ss, 0x41);
 	map(ss, 4, 0x7000, 1, 0x20000 | SS_RW, SS_RW);
 	walk_req(&s.u, &req);
 	EXPECT_OK(0x20000, 0x1000);
@@ -1493,9 +1494,7 @@ UNIT_TEST(walker_pasid_entry_reserved_rev510)
 	u64 *ss;
 
 	fake_hw_reset();
-	sm_build(&s, SM_SID, 0);
-	ss = new_table();
-	s.pe[0] = pa(ss) | PE_PGTT(2) | PE_AW(2) | PE_P;
+	ss_unit(&s, &ss, 0);
 	s.pe[1] = 0x33;
 	map(ss, 4, 0x7000, 1, 0x20000 | SS_RW, SS_RW);
 	/* 134:133 are IGN */
@@ -1684,9 +1683,7 @@ UNIT_TEST(walker_ss_io_read_write_bits)
 	u64 *ss, *leaf;
 
 	fake_hw_reset();
-	sm_build(&s, SM_SID, 0);
-	ss = new_table();
-	s.pe[0] = pa(ss) | PE_PGTT(2) | PE_AW(2) | PE_P;
+	ss_unit(&s, &ss, 0);
 	leaf = map(ss, 4, 0x7000, 1, 0x20000 | SS_RW, SS_RW);
 	/* not enabled: IR ignored, IW reserved (SSS.3) */
 	*leaf |= SS_IR;
@@ -1720,7 +1717,7 @@ UNIT_TEST(walker_ss_io_read_write_bits)
 						 ADDR_MASK) | SS_IR | SS_IW;
 	walk(&s.u, SM_SID, 0x7000, true);
 	EXPECT_OK(0x20000, 0x1000);
-	EXPECT_CONTAINS(res.steps[7].decoded, "IR=1 IW=1");
+	EXPECT_CONTAINS(res.steps[7].decoded, "IR=1 IW=1 (SSIRWE)");
 	/* IR only (W set, ignored): writes refused (SGN.6), reads fine */
 	leaf = entry_at(ss, 4, 0x7000, 1);
 	*leaf = 0x20000 | SS_IR | SS_W;
@@ -1776,9 +1773,7 @@ UNIT_TEST(walker_ss_iw_without_rw_is_not_present)
 	u64 *ss, *leaf;
 
 	fake_hw_reset();
-	sm_build(&s, SM_SID, 0);
-	ss = new_table();
-	s.pe[0] = pa(ss) | PE_PGTT(2) | PE_AW(2) | PE_P;
+	ss_unit(&s, &ss, 0);
 	leaf = map(ss, 4, 0x7000, 1, 0x20000 | SS_RW, SS_RW);
 	*leaf = 0x20000 | SS_IW;
 	walk(&s.u, SM_SID, 0x7000, false);
@@ -1800,9 +1795,7 @@ UNIT_TEST(walker_sgn10_pasid_beyond_pss)
 				    .pasid_present = true, .pasid = 0xff };
 
 	fake_hw_reset();
-	sm_build(&s, SM_SID, 0xff);
-	ss = new_table();
-	s.pe[0] = pa(ss) | PE_PGTT(2) | PE_AW(2) | PE_P;
+	ss_unit(&s, &ss, 0xff);
 	map(ss, 4, 0x7000, 1, 0x20000 | SS_RW, SS_RW);
 	pe = sm_pasid(&s, 0x100);
 	memcpy(pe, s.pe, 64);
@@ -1819,21 +1812,29 @@ UNIT_TEST(walker_sgn10_pasid_beyond_pss)
 	/* beyond PSS and beyond PDTS 0 (2^13 PASIDs): SGN.10 or SCT.7 */
 	req.pasid = 0x2000;
 	walk_req(&s.u, &req);
-	EXPECT_FAULT(0x89, 0);
-	EXPECT_ALLOWS(0x46);
+	EXPECT_FAULT(0x46, 0);
+	EXPECT_ALLOWS(0x89);
 	EXPECT_U64(res.nr_reasons, 2);
 	/* beyond PSS, PASIDE=0: SGN.10 or SCT.6 */
 	req.pasid = 0x200;
 	s.ce[0] &= ~(1ULL << 3);
 	walk_req(&s.u, &req);
-	EXPECT_FAULT(0x89, 0);
-	EXPECT_ALLOWS(0x45);
+	EXPECT_FAULT(0x45, 0);
+	EXPECT_ALLOWS(0x89);
+	EXPECT_U64(res.nr_reasons, 2);
 	s.ce[0] |= 1ULL << 3;
 	/* an execute request (RTA.5, 34h) beyond PSS: SGN.10 holds too */
 	req.exec = true;
 	walk_req(&s.u, &req);
 	EXPECT_FAULT(0x34, 0);
 	EXPECT_ALLOWS(0x89);
+	/* TTM=01b without ECAP.SMTS is no scalable mode: no SGN.10 */
+	s.u.ecap &= ~ECAP_SMTS;
+	walk_req(&s.u, &req);
+	EXPECT_FAULT(0x34, 0);
+	if (vtd_walk_allows(&res, 0x89))
+		unit_failed(__FILE__, __LINE__, "SGN.10 allowed without ECAP.SMTS");
+	s.u.ecap |= ECAP_SMTS;
 	req.exec = false;
 	/*
 	 * Requests without PASID use RID_PASID, never SGN.10, even where

@@ -363,9 +363,10 @@ const char *vtd_walk_mode_name(enum walk_mode mode)
 /*
  * A fault condition met on the way that does not stop the walk: an A/EA
  * update the unit cannot make (SFS.8, SFS.9, SSS.5; the hardware may set
- * A/EA as it walks or once the walk is done), or a permission already
- * lost above the leaf (SGN.2, SGN.6; a unit may check each level). Table
- * 30 gives no priority, so each is also allowed for a later fault;
+ * A/EA as it walks or once the walk is done), a permission already lost
+ * above the leaf (SGN.2, SGN.6; a unit may check each level), or a PASID
+ * beyond ECAP.PSS (SGN.10; a unit may check it before or after the walk).
+ * Table 30 gives no priority, so each is also allowed for a later fault;
  * @must: it faults the request when nothing else does.
  */
 struct walk_pending {
@@ -638,14 +639,12 @@ static u64 ss_rsvd(const struct walker *w, u64 e, unsigned int level,
 
 static void ss_decode(const struct walker *w, struct walk_step *st, u64 e)
 {
-	step_decode(st, "R=%u W=%u X=%u PS=%u A=%u D=%u SNP=%u addr=0x%llx%s%s",
+	step_decode(st, "R=%u W=%u X=%u PS=%u A=%u D=%u SNP=%u addr=0x%llx%s%s%s",
 		    !!(e & W_SS_R), !!(e & W_SS_W), !!(e & W_SS_X),
 		    !!(e & W_SS_PS), !!(e & W_SS_A), !!(e & W_SS_D),
 		    !!(e & W_SS_SNP), ULL(e & W_ADDR),
-		    (e & W_SS_IR) ? " IR=1" : "", (e & W_SS_IW) ? " IW=1" : "");
-	if (w->ssirw)
-		copy_str(st->decoded + strlen(st->decoded),
-			 sizeof(st->decoded) - strlen(st->decoded), " (SSIRWE)");
+		    (e & W_SS_IR) ? " IR=1" : "", (e & W_SS_IW) ? " IW=1" : "",
+		    w->ssirw ? " (SSIRWE)" : "");
 }
 
 /*
@@ -680,7 +679,7 @@ static void ss_walk(struct walker *w, const struct ss_cfg *c, u64 in,
 	for (level = c->levels; level >= 1; level--) {
 		u32 idx = level_index(in, level);
 		struct walk_step *st;
-		bool present;
+		bool rd, wr, ex, present;
 
 		o->level = level;
 		ksnprintf(name, sizeof(name), "%sss-L%u", c->prefix, level);
@@ -691,12 +690,14 @@ static void ss_walk(struct walker *w, const struct ss_cfg *c, u64 in,
 		}
 		e = st->entry[0];
 		ss_decode(w, st, e);
-		o->r = o->r && ss_read(w, e);
-		o->w = o->w && ss_write(w, e);
-		o->x = o->x && (e & W_SS_X);
+		rd = ss_read(w, e);
+		wr = ss_write(w, e);
+		ex = e & W_SS_X;
+		o->r = o->r && rd;
+		o->w = o->w && wr;
+		o->x = o->x && ex;
 		present = o->r || o->w || (c->ssee && o->x);
-		if (!(ss_read(w, e) || ss_write(w, e) ||
-		      (c->ssee && (e & W_SS_X))) || !present) {
+		if (!(rd || wr || (c->ssee && ex)) || !present) {
 			o->err = SS_NOT_PRESENT;
 			return;
 		}
@@ -1738,6 +1739,12 @@ static bool ssirwe(const struct walk_unit *u)
 	return (u->ecap & W_ECAP_SSIRWS) && (u->rtaddr & W_RTADDR_SSIRWE);
 }
 
+/* 11.4.3: ECAP.PSS = N means PASIDs of N + 1 bits. */
+static unsigned int pss_bits(const struct walk_unit *u)
+{
+	return ((u->ecap >> W_ECAP_PSS_SHIFT) & W_ECAP_PSS_MASK) + 1;
+}
+
 /*
  * SGN.10: a request with PASID wider than the PSS + 1 bits ECAP.PSS
  * reports (11.4.3: "Requests-with-PASID with PASID value beyond the limit
@@ -1745,33 +1752,7 @@ static bool ssirwe(const struct walk_unit *u)
  */
 static bool pasid_beyond_pss(const struct walker *w)
 {
-	unsigned int bits = ((w->u->ecap >> W_ECAP_PSS_SHIFT) & W_ECAP_PSS_MASK) + 1;
-
-	return w->req->pasid_present && ((u64)w->req->pasid >> bits);
-}
-
-/*
- * SGN.10 (89h), a scalable-mode general fault. Table 30 gives it no
- * priority over the structure faults of the walk: a unit may check the
- * PASID width first or walk first, so a fault the walk meets (and the
- * reasons it allows) stays allowed; a walk that translates faults SGN.10
- * alone.
- */
-static void pss_fault(struct walker *w)
-{
-	struct walk_result *res = w->res;
-	unsigned int nr = res->fault ? res->nr_reasons : 0;
-	u8 walked[WALK_MAX_REASONS];
-	char detail[sizeof(res->detail)];
-
-	memcpy(walked, res->reasons, sizeof(walked));
-	copy_str(detail, sizeof(detail), res->fault ? res->detail : "translates");
-	fault(w, FR_SGN_PSS, 0, "PASID 0x%x beyond the %llu bits of ECAP.PSS (SGN.10); walk: %s",
-	      res->req.pasid,
-	      ULL(((w->u->ecap >> W_ECAP_PSS_SHIFT) & W_ECAP_PSS_MASK) + 1),
-	      detail);
-	for (unsigned int i = 0; i < nr && i < WALK_MAX_REASONS; i++)
-		also(w, walked[i]);
+	return w->req->pasid_present && ((u64)w->req->pasid >> pss_bits(w->u));
 }
 
 void vtd_walk(const struct walk_unit *u, const struct walk_request *req,
@@ -1825,11 +1806,18 @@ void vtd_walk(const struct walk_unit *u, const struct walk_request *req,
 	case W_TTM_SCALABLE:
 		if (u->ecap & W_ECAP_SMTS) {
 			w.ssirw = ssirwe(u);
-			walk_scalable(&w, rta);
-			settle(&w);
+			/*
+			 * SGN.10 (89h), a scalable-mode general fault. Table
+			 * 30 gives it no priority over the structure faults
+			 * of the walk: a unit may check the PASID width first
+			 * or walk first.
+			 */
 			if (pasid_beyond_pss(&w))
-				pss_fault(&w);
-			return;
+				pend(&w, FR_SGN_PSS, 0, true,
+				     "PASID 0x%x beyond the %u bits of ECAP.PSS (SGN.10)",
+				     w.req->pasid, pss_bits(u));
+			walk_scalable(&w, rta);
+			break;
 		}
 		fault(&w, FR_RTA_TTM, 0, "TTM=01b without ECAP.SMTS (RTA.1.3)");
 		break;
