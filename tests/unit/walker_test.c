@@ -737,6 +737,52 @@ UNIT_TEST(walker_sm_upper_half_rid_pasid_fpd)
 	EXPECT_FAULT(0x5b, 0);
 }
 
+/*
+ * 9.3-9.6: FPD "is evaluated by hardware irrespective of the setting of
+ * the present (P) field": an entry with P=0 and FPD=1 faults (LCT.2 2h,
+ * SCT.2 41h, SPD.2 51h, SPT.2 59h) without a record; with FPD=0 the
+ * record is made.
+ */
+UNIT_TEST(walker_fpd_of_entries_not_present)
+{
+	struct legacy l;
+	struct sm s;
+
+	fake_hw_reset();
+	legacy_build(&l, 0, 2, 1);
+	l.ctx[0x18 * 2] = 0x2;				/* P=0, FPD */
+	walk(&l.u, SID, 0x5000, true);
+	EXPECT_FAULT(0x02, 0);
+	EXPECT(res.fpd);
+	l.ctx[0x18 * 2] = 0;
+	walk(&l.u, SID, 0x5000, true);
+	EXPECT_FAULT(0x02, 0);
+	EXPECT(!res.fpd);
+
+	fake_hw_reset();
+	sm_build(&s, SM_SID, 0);
+	s.pe[0] = 0x2;					/* PASID entry P=0, FPD */
+	walk(&s.u, SM_SID, 0x7000, false);
+	EXPECT_FAULT(0x59, 0);
+	EXPECT(res.fpd);
+	s.pe[0] = 0;
+	walk(&s.u, SM_SID, 0x7000, false);
+	EXPECT_FAULT(0x59, 0);
+	EXPECT(!res.fpd);
+	s.dir[0] = (s.dir[0] & ~1ULL) | 0x2;		/* directory P=0, FPD */
+	walk(&s.u, SM_SID, 0x7000, false);
+	EXPECT_FAULT(0x51, 0);
+	EXPECT(res.fpd);
+	s.ce[0] = 0x2;					/* context P=0, FPD */
+	walk(&s.u, SM_SID, 0x7000, false);
+	EXPECT_FAULT(0x41, 0);
+	EXPECT(res.fpd);
+	s.ce[0] = 0;
+	walk(&s.u, SM_SID, 0x7000, false);
+	EXPECT_FAULT(0x41, 0);
+	EXPECT(!res.fpd);
+}
+
 /* ------------------------------------------------------------ first stage */
 
 static void fs_unit(struct sm *s, u64 **fs, u64 pe2_flags)

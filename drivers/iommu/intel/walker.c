@@ -818,12 +818,13 @@ static void legacy_context(struct walker *w, u64 ctp)
 		    !!(lo & W_CE_P), !!(lo & W_CE_FPD), tt, aw,
 		    ULL((hi >> W_CE_HI_DID_SHIFT) & W_CE_HI_DID_MASK),
 		    ULL(lo & W_ADDR));
+	/* 9.3: FPD is evaluated whatever P says. */
+	w->res->fpd = lo & W_CE_FPD;
 	if (!(lo & W_CE_P)) {
 		fault(w, FR_CTX_NP, 0, "context entry %02x.%u not present",
 		      devfn >> 3, devfn & 7);
 		return;
 	}
-	w->res->fpd = lo & W_CE_FPD;
 	rsvd = lo & (W_CE_LO_RSVD | rsvd_haw(w));
 	if (rsvd) {
 		fault(w, FR_CTX_RSVD, 0, "context lo reserved bits 0x%llx",
@@ -1511,11 +1512,12 @@ static void pasid_entry(struct walker *w, u64 table, u32 pasid)
 	}
 	memcpy(w->pe, st->entry, sizeof(w->pe));
 	pasid_decode(st);
+	/* 9.6: FPD is evaluated whatever P says. */
+	w->res->fpd |= !!(w->pe[0] & W_PE0_FPD);
 	if (!(w->pe[0] & W_PE0_P)) {
 		fault(w, FR_SPT_NP, 0, "PASID entry %u not present", pasid);
 		return;
 	}
-	w->res->fpd |= !!(w->pe[0] & W_PE0_FPD);
 	pgtt = (w->pe[0] >> W_PE0_PGTT_SHIFT) & W_PE0_PGTT_MASK;
 	invalid = pasid_entry_invalid(w, pgtt);
 	if (pasid_entry_rsvd(w, pgtt)) {
@@ -1577,12 +1579,13 @@ static void pasid_dir(struct walker *w, u64 dir, u32 pasid)
 	e = st->entry[0];
 	step_decode(st, "P=%u FPD=%u TABLE=0x%llx", !!(e & W_PDE_P),
 		    !!(e & W_PDE_FPD), ULL(e & W_ADDR));
+	/* 9.5: FPD is evaluated whatever P says. */
+	w->res->fpd |= !!(e & W_PDE_FPD);
 	if (!(e & W_PDE_P)) {
 		fault(w, FR_SPD_NP, 0, "PASID directory entry %u not present",
 		      idx);
 		return;
 	}
-	w->res->fpd |= !!(e & W_PDE_FPD);
 	if (e & (W_PDE_RSVD | rsvd_haw(w))) {
 		fault(w, FR_SPD_RSVD, 0, "PASID directory entry reserved bits 0x%llx",
 		      ULL(e & (W_PDE_RSVD | rsvd_haw(w))));
@@ -1637,12 +1640,13 @@ static void sm_context(struct walker *w, u64 ctp)
 		    !!(v[0] & W_SCE_DTE), !!(v[0] & W_SCE_PASIDE),
 		    !!(v[0] & W_SCE_PRE), pdts, ULL(v[0] & W_ADDR),
 		    ULL(v[1] & W_SCE1_RID_PASID), !!(v[1] & W_SCE1_RID_PRIV));
+	/* 9.4: FPD is evaluated whatever P says. */
+	w->res->fpd = v[0] & W_SCE_FPD;
 	if (!(v[0] & W_SCE_P)) {
 		fault(w, FR_SCT_NP, 0, "context entry %02x.%u not present",
 		      devfn >> 3, devfn & 7);
 		return;
 	}
-	w->res->fpd = v[0] & W_SCE_FPD;
 	if (sm_context_rsvd(w, v))
 		return;
 	/* 9.4: without ECAP.RPS, requests without PASID use PASID 0. */
