@@ -783,6 +783,32 @@ UNIT_TEST(walker_fpd_of_entries_not_present)
 	EXPECT(!res.fpd);
 }
 
+/*
+ * SPT.6 (5Dh) names no PGTT: a privileged request with PASID through a
+ * pass-through entry with SRE=0 faults too; with SRE=1 it passes.
+ */
+UNIT_TEST(walker_spt6_pass_through)
+{
+	struct walk_request req = { .sid = SM_SID, .addr = 0x7000,
+				    .write = true, .pasid_present = true,
+				    .pasid = 1, .priv = true };
+	struct sm s;
+
+	fake_hw_reset();
+	sm_build(&s, SM_SID, 1);
+	s.pe[0] = PE_PGTT(4) | PE_P;
+	s.pe[1] = 1;
+	walk_req(&s.u, &req);
+	EXPECT_FAULT(0x5d, 0);
+	s.pe[2] = PE_SRE;
+	walk_req(&s.u, &req);
+	EXPECT_OK(0x7000, 0x1000);
+	req.priv = false;				/* a user request */
+	s.pe[2] = 0;
+	walk_req(&s.u, &req);
+	EXPECT_OK(0x7000, 0x1000);
+}
+
 /* ------------------------------------------------------------ first stage */
 
 static void fs_unit(struct sm *s, u64 **fs, u64 pe2_flags)
